@@ -1,0 +1,88 @@
+package deeptensor.kernel;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Chooses the {@link Kernels} implementation once, at first use, and logs one line saying which.
+ *
+ * <p>The Vector API implementation is used when the {@code jdk.incubator.vector} module is in the
+ * boot layer (the JVM was started with {@code --add-modules jdk.incubator.vector}) and the CPU's
+ * preferred vector is at least 256 bits wide; otherwise the scalar reference is used, with a warning
+ * that says how to enable the fast path. No class that touches Vector API types is loaded before the
+ * module check, so the library runs without the module.
+ *
+ * <p>The JVM property {@code deeptensor.kernels} forces a choice: {@code auto} (default),
+ * {@code scalar}, or {@code simd} (fails if the module is absent).
+ */
+public final class KernelProvider {
+
+    /** The property that forces an implementation. */
+    public static final String PROPERTY = "deeptensor.kernels";
+
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String SIMD_CLASS = "deeptensor.kernel.simd.PanamaKernels";
+
+    private KernelProvider() {
+    }
+
+    private static final class Holder {
+        static final Kernels CHOSEN = choose(System.getProperty(PROPERTY, "auto"));
+    }
+
+    /** The implementation chosen for this JVM. */
+    public static Kernels kernels() {
+        return Holder.CHOSEN;
+    }
+
+    /** Whether the incubator module is present in this JVM. */
+    public static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /**
+     * The Vector API implementation, or empty when the module or the implementation is absent or the
+     * CPU's vectors are narrower than 256 bits.
+     */
+    public static java.util.Optional<Kernels> simd() {
+        if (!vectorModulePresent()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Class<?> type = Class.forName(SIMD_CLASS);
+            Object candidate = type.getMethod("createIfSupported").invoke(null);
+            return java.util.Optional.ofNullable((Kernels) candidate);
+        } catch (ReflectiveOperationException | LinkageError unavailable) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    static Kernels choose(String requested) {
+        System.Logger log = System.getLogger("deeptensor");
+        switch (requested) {
+            case "scalar" -> {
+                log.log(Level.INFO, "deeptensor kernels: scalar (forced by -D" + PROPERTY + "=scalar)");
+                return Kernels.scalar();
+            }
+            case "simd" -> {
+                Kernels simd = simd().orElseThrow(() -> new IllegalStateException("-D" + PROPERTY
+                        + "=simd was requested but the Vector API kernels are unavailable: start the JVM with --add-modules "
+                        + VECTOR_MODULE + " on a CPU with 256-bit or wider vectors"));
+                log.log(Level.INFO, "deeptensor kernels: " + simd.name() + " (forced by -D" + PROPERTY + "=simd)");
+                return simd;
+            }
+            case "auto" -> {
+                java.util.Optional<Kernels> simd = simd();
+                if (simd.isPresent()) {
+                    log.log(Level.INFO, "deeptensor kernels: " + simd.get().name());
+                    return simd.get();
+                }
+                log.log(Level.WARNING, vectorModulePresent()
+                        ? "deeptensor kernels: scalar (this CPU's vectors are narrower than 256 bits)"
+                        : "deeptensor kernels: scalar, slow; add --add-modules " + VECTOR_MODULE + " to the java command for SIMD");
+                return Kernels.scalar();
+            }
+            default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + requested
+                    + " is not one of auto, scalar, simd");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package deeptensor.kernel;
+
+import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Tensor;
+
+/**
+ * The numerical kernels of deeptensor, behind one narrow interface with two implementations: the
+ * plain-Java {@linkplain #scalar() scalar reference} (the oracle that defines correct results) and a
+ * Vector API implementation chosen once at start-up by {@link KernelProvider}. Most callers use the
+ * static facade {@link TensorOps} instead.
+ *
+ * <h2>Contract shared by every method</h2>
+ * <ul>
+ *   <li>Outputs are passed in by the caller and overwritten (never accumulated into, unless the
+ *       method says so); no method allocates off-heap memory.</li>
+ *   <li>Shapes are checked first; a mismatch throws {@link IllegalArgumentException} naming the
+ *       shapes involved. Outputs that share memory with an input are rejected the same way.</li>
+ *   <li>Conventions (docs/design.md): row-major tensors; the mode-n product
+ *       {@code (X ×_n U)[.., j, ..] = Σ_i X[.., i, ..] · U[j, i]} with {@code U} of shape
+ *       {@code J × I_n}; the mode-n unfolding and the Khatri-Rao product in TensorLy's order (the
+ *       remaining modes in increasing order, the last varying fastest).</li>
+ *   <li>CP factors are matrices {@code F^n} of shape {@code d_n × R}; Tucker factors {@code U^n}
+ *       of shape {@code d_n × R_n} with a core of shape {@code R_1 × ... × R_N}; tensor-train cores
+ *       {@code G_k} of shape {@code r_{k-1} × d_k × r_k} with {@code r_0 = r_N = 1}.</li>
+ *   <li>"Scatter" methods are the adjoints of the matching sampled evaluations with respect to one
+ *       block of parameters (the others fixed): {@code <eval(x), y> = <x, scatter(y)>}. They are
+ *       the gradients of a loss through the model given its derivative at each observed entry.</li>
+ * </ul>
+ */
+public interface Kernels {
+
+    /** The plain-Java reference implementation. */
+    static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    /** A short name for logs and benchmarks, for example {@code scalar} or {@code panama-512}. */
+    String name();
+
+    /** {@code C = alpha · op(A) · op(B) + beta · C}, where {@code op} transposes when asked. */
+    void gemm(double alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, double beta, Tensor c);
+
+    /** {@code out = x ×_mode u}: {@code u} is {@code J × x.dim(mode)}; {@code out} has x's shape with that mode resized to {@code J}. */
+    void modeProduct(Tensor x, int mode, Tensor u, Tensor out);
+
+    /** Column-wise Kronecker product of matrices with a common column count {@code R}: {@code out} is {@code (Π rows) × R}. */
+    void khatriRao(Tensor[] matrices, Tensor out);
+
+    /** {@code out[i_1..i_N] = Σ_r Π_n F^n[i_n, r]}. */
+    void cpReconstruct(Tensor[] factors, Tensor out);
+
+    /**
+     * Matricized tensor times Khatri-Rao product: {@code out = X_(mode) · KR(F^m, m ≠ mode)}, that is
+     * {@code out[i, r] = Σ X[.., i, ..] · Π_{m≠mode} F^m[i_m, r]}. {@code factors[mode]} is ignored
+     * and may be null; {@code out} is {@code x.dim(mode) × R}.
+     */
+    void mttkrp(Tensor x, Tensor[] factors, int mode, Tensor out);
+
+    /** {@code out = Aᵀ · A}. */
+    void gram(Tensor a, Tensor out);
+
+    /** The mode-n unfolding {@code X_(mode)} of shape {@code I_mode × (Π_{m≠mode} I_m)}, TensorLy's column order. */
+    void unfold(Tensor x, int mode, Tensor out);
+
+    /** The inverse of {@link #unfold}: {@code out} takes the tensor shape. */
+    void fold(Tensor matrix, int mode, Tensor out);
+
+    /** {@code values[e] = x[at_e]}. */
+    void gather(Tensor x, Coordinates at, Tensor values);
+
+    /** Adjoint of {@link #gather}: {@code out = Σ_e weights[e] · δ(at_e)} (zero elsewhere; repeated coordinates add). */
+    void scatter(Coordinates at, Tensor weights, Tensor out);
+
+    /** The CP model at the coordinates: {@code values[e] = Σ_r Π_n F^n[i_n, r]}. */
+    void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values);
+
+    /** Adjoint of {@link #cpEvaluate} in {@code F^mode}: {@code out[i_mode, r] = Σ_e weights[e] Π_{m≠mode} F^m[i_m, r]} over entries with that {@code i_mode}. */
+    void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out);
+
+    /** The Tucker model at the coordinates: {@code values[e] = Σ_r G[r] Π_n U^n[i_n, r_n]}. */
+    void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values);
+
+    /** Adjoint of {@link #tuckerEvaluate} in the core: {@code out[r] = Σ_e weights[e] Π_n U^n[i_n, r_n]}. */
+    void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out);
+
+    /** Adjoint of {@link #tuckerEvaluate} in {@code U^mode}: {@code out[i_mode, r_mode] = Σ_e weights[e] Σ_{r≠mode} G[r] Π_{m≠mode} U^m[i_m, r_m]}. */
+    void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out);
+
+    /** The tensor-train model at the coordinates: {@code values[e] = G_1[i_1] ⋯ G_N[i_N]} (a 1×1 product). */
+    void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values);
+
+    /** Adjoint of {@link #ttEvaluate} in core {@code k}: {@code out[a, i_k, b] = Σ_e weights[e] · left_e[a] · right_e[b]}, the products of the slices before and after {@code k}. */
+    void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out);
+}

@@ -1,0 +1,419 @@
+package deeptensor.kernel;
+
+import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Shape;
+import deeptensor.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The reference kernels: each method is the definition of its result, written for clarity, not
+ * speed. Faster implementations are tested against these. No allocation beyond a few small index
+ * arrays per call.
+ */
+final class ScalarKernels implements Kernels {
+
+    static final ScalarKernels INSTANCE = new ScalarKernels();
+
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+    private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+
+    private ScalarKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    private static double get(MemorySegment s, long i) {
+        return s.getAtIndex(D, i);
+    }
+
+    private static void put(MemorySegment s, long i, double v) {
+        s.setAtIndex(D, i, v);
+    }
+
+    @Override
+    public void gemm(double alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, double beta, Tensor c) {
+        int[] dims = ShapeChecks.gemm(a, transposeA, b, transposeB, c);
+        int rows = dims[0], inner = dims[1], cols = dims[2];
+        MemorySegment sa = a.segment(), sb = b.segment(), sc = c.segment();
+        int lda = a.cols(), ldb = b.cols();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                double sum = 0;
+                for (int k = 0; k < inner; k++) {
+                    double aik = transposeA ? get(sa, (long) k * lda + i) : get(sa, (long) i * lda + k);
+                    double bkj = transposeB ? get(sb, (long) j * ldb + k) : get(sb, (long) k * ldb + j);
+                    sum += aik * bkj;
+                }
+                long at = (long) i * cols + j;
+                // beta == 0 overwrites, so an uninitialized (even NaN) C is not read, as in BLAS.
+                put(sc, at, beta == 0 ? alpha * sum : alpha * sum + beta * get(sc, at));
+            }
+        }
+    }
+
+    @Override
+    public void modeProduct(Tensor x, int mode, Tensor u, Tensor out) {
+        ShapeChecks.modeProduct(x, mode, u, out);
+        // View x as [left, I, right] and out as [left, J, right]: no unfolding is materialized.
+        long left = x.shape().sizeOf(0, mode);
+        long right = x.shape().sizeOf(mode + 1, x.order());
+        int in = x.dim(mode), outDim = u.rows();
+        MemorySegment sx = x.segment(), su = u.segment(), so = out.segment();
+        for (long l = 0; l < left; l++) {
+            for (int j = 0; j < outDim; j++) {
+                for (long r = 0; r < right; r++) {
+                    double sum = 0;
+                    for (int i = 0; i < in; i++) {
+                        sum += get(su, (long) j * in + i) * get(sx, (l * in + i) * right + r);
+                    }
+                    put(so, (l * outDim + j) * right + r, sum);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void khatriRao(Tensor[] matrices, Tensor out) {
+        int rank = ShapeChecks.khatriRao(matrices, out);
+        int[] rowIndex = new int[matrices.length];
+        Shape rowShape = rowShape(matrices);
+        MemorySegment so = out.segment();
+        for (long row = 0; row < rowShape.size(); row++) {
+            rowShape.index(row, rowIndex);
+            for (int r = 0; r < rank; r++) {
+                double product = 1;
+                for (int n = 0; n < matrices.length; n++) {
+                    product *= matrices[n].get(rowIndex[n], r);
+                }
+                put(so, row * rank + r, product);
+            }
+        }
+    }
+
+    private static Shape rowShape(Tensor[] matrices) {
+        int[] rows = new int[matrices.length];
+        for (int n = 0; n < matrices.length; n++) {
+            rows[n] = matrices[n].rows();
+        }
+        return Shape.of(rows);
+    }
+
+    @Override
+    public void cpReconstruct(Tensor[] factors, Tensor out) {
+        int rank = ShapeChecks.cpFactors("CP reconstruction", out.shape(), factors, -1);
+        ShapeChecks.distinct("CP reconstruction", out, factors);
+        int[] index = new int[out.order()];
+        MemorySegment so = out.segment();
+        for (long offset = 0; offset < out.size(); offset++) {
+            out.shape().index(offset, index);
+            put(so, offset, cpEntry(factors, rank, index));
+        }
+    }
+
+    private static double cpEntry(Tensor[] factors, int rank, int[] index) {
+        double sum = 0;
+        for (int r = 0; r < rank; r++) {
+            double product = 1;
+            for (int n = 0; n < factors.length; n++) {
+                product *= factors[n].get(index[n], r);
+            }
+            sum += product;
+        }
+        return sum;
+    }
+
+    @Override
+    public void mttkrp(Tensor x, Tensor[] factors, int mode, Tensor out) {
+        ShapeChecks.mode("MTTKRP", x, mode);
+        int rank = ShapeChecks.cpFactors("MTTKRP", x.shape(), factors, mode);
+        ShapeChecks.sameShape("MTTKRP output", Shape.of(x.dim(mode), rank), out);
+        ShapeChecks.distinct("MTTKRP", out, x);
+        ShapeChecks.distinct("MTTKRP", out, factors);
+        out.fill(0);
+        int[] index = new int[x.order()];
+        MemorySegment sx = x.segment();
+        for (long offset = 0; offset < x.size(); offset++) {
+            x.shape().index(offset, index);
+            double value = get(sx, offset);
+            for (int r = 0; r < rank; r++) {
+                double product = value;
+                for (int n = 0; n < factors.length; n++) {
+                    if (n != mode) {
+                        product *= factors[n].get(index[n], r);
+                    }
+                }
+                out.set(out.get(index[mode], r) + product, index[mode], r);
+            }
+        }
+    }
+
+    @Override
+    public void gram(Tensor a, Tensor out) {
+        ShapeChecks.matrix("Gram input", a);
+        ShapeChecks.sameShape("Gram output", Shape.of(a.cols(), a.cols()), out);
+        ShapeChecks.distinct("Gram", out, a);
+        for (int i = 0; i < a.cols(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                double sum = 0;
+                for (int k = 0; k < a.rows(); k++) {
+                    sum += a.get(k, i) * a.get(k, j);
+                }
+                out.set(sum, i, j);
+            }
+        }
+    }
+
+    @Override
+    public void unfold(Tensor x, int mode, Tensor out) {
+        ShapeChecks.mode("unfold", x, mode);
+        ShapeChecks.sameShape("unfolding", unfoldedShape(x.shape(), mode), out);
+        ShapeChecks.distinct("unfold", out, x);
+        int[] index = new int[x.order()];
+        for (long offset = 0; offset < x.size(); offset++) {
+            x.shape().index(offset, index);
+            out.set(x.getFlat(offset), index[mode], (int) unfoldedColumn(x.shape(), mode, index));
+        }
+    }
+
+    @Override
+    public void fold(Tensor matrix, int mode, Tensor out) {
+        ShapeChecks.mode("fold", out, mode);
+        ShapeChecks.sameShape("matrix to fold", unfoldedShape(out.shape(), mode), matrix);
+        ShapeChecks.distinct("fold", out, matrix);
+        int[] index = new int[out.order()];
+        for (long offset = 0; offset < out.size(); offset++) {
+            out.shape().index(offset, index);
+            out.setFlat(offset, matrix.get(index[mode], (int) unfoldedColumn(out.shape(), mode, index)));
+        }
+    }
+
+    /** Shape of the mode-n unfolding of a tensor of {@code shape}. */
+    static Shape unfoldedShape(Shape shape, int mode) {
+        long columns = shape.size() / Math.max(1, shape.dim(mode));
+        if (shape.dim(mode) == 0) {
+            columns = shape.sizeOf(0, mode) * shape.sizeOf(mode + 1, shape.order());
+        }
+        if (columns > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the mode-" + mode + " unfolding of shape " + shape + " has " + columns
+                    + " columns, more than a matrix can have");
+        }
+        return Shape.of(shape.dim(mode), (int) columns);
+    }
+
+    /** TensorLy's column: the row-major position of the index with {@code mode} removed. */
+    private static long unfoldedColumn(Shape shape, int mode, int[] index) {
+        long column = 0;
+        for (int n = 0; n < shape.order(); n++) {
+            if (n != mode) {
+                column = column * shape.dim(n) + index[n];
+            }
+        }
+        return column;
+    }
+
+    @Override
+    public void gather(Tensor x, Coordinates at, Tensor values) {
+        ShapeChecks.coordinates("gather", at, x.shape());
+        ShapeChecks.perEntry("gather", at, values);
+        ShapeChecks.distinct("gather", values, x);
+        for (int e = 0; e < at.count(); e++) {
+            values.setFlat(e, x.getFlat(at.offset(e)));
+        }
+    }
+
+    @Override
+    public void scatter(Coordinates at, Tensor weights, Tensor out) {
+        ShapeChecks.coordinates("scatter", at, out.shape());
+        ShapeChecks.perEntry("scatter", at, weights);
+        ShapeChecks.distinct("scatter", out, weights);
+        out.fill(0);
+        for (int e = 0; e < at.count(); e++) {
+            long offset = at.offset(e);
+            out.setFlat(offset, out.getFlat(offset) + weights.getFlat(e));
+        }
+    }
+
+    @Override
+    public void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
+        int rank = ShapeChecks.cpFactors("CP evaluation", at.shape(), factors, -1);
+        ShapeChecks.perEntry("CP evaluation", at, values);
+        ShapeChecks.distinct("CP evaluation", values, factors);
+        int[] index = new int[at.order()];
+        for (int e = 0; e < at.count(); e++) {
+            entry(at, e, index);
+            values.setFlat(e, cpEntry(factors, rank, index));
+        }
+    }
+
+    @Override
+    public void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
+        int rank = ShapeChecks.cpFactors("CP scatter", at.shape(), factors, mode);
+        ShapeChecks.perEntry("CP scatter", at, weights);
+        ShapeChecks.sameShape("CP scatter output", Shape.of(at.shape().dim(mode), rank), out);
+        ShapeChecks.distinct("CP scatter", out, factors);
+        ShapeChecks.distinct("CP scatter", out, weights);
+        out.fill(0);
+        int[] index = new int[at.order()];
+        for (int e = 0; e < at.count(); e++) {
+            entry(at, e, index);
+            for (int r = 0; r < rank; r++) {
+                double product = weights.getFlat(e);
+                for (int n = 0; n < factors.length; n++) {
+                    if (n != mode) {
+                        product *= factors[n].get(index[n], r);
+                    }
+                }
+                out.set(out.get(index[mode], r) + product, index[mode], r);
+            }
+        }
+    }
+
+    @Override
+    public void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
+        ShapeChecks.tuckerFactors("Tucker evaluation", core.shape(), at.shape(), factors, -1);
+        ShapeChecks.perEntry("Tucker evaluation", at, values);
+        ShapeChecks.distinct("Tucker evaluation", values, core);
+        ShapeChecks.distinct("Tucker evaluation", values, factors);
+        int[] index = new int[at.order()];
+        int[] coreIndex = new int[core.order()];
+        for (int e = 0; e < at.count(); e++) {
+            entry(at, e, index);
+            double sum = 0;
+            for (long c = 0; c < core.size(); c++) {
+                core.shape().index(c, coreIndex);
+                sum += core.getFlat(c) * factorProduct(factors, index, coreIndex, -1);
+            }
+            values.setFlat(e, sum);
+        }
+    }
+
+    /** {@code Π_{n≠skip} U^n[index[n], coreIndex[n]]}. */
+    private static double factorProduct(Tensor[] factors, int[] index, int[] coreIndex, int skip) {
+        double product = 1;
+        for (int n = 0; n < factors.length; n++) {
+            if (n != skip) {
+                product *= factors[n].get(index[n], coreIndex[n]);
+            }
+        }
+        return product;
+    }
+
+    @Override
+    public void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
+        ShapeChecks.tuckerFactors("Tucker core scatter", out.shape(), at.shape(), factors, -1);
+        ShapeChecks.perEntry("Tucker core scatter", at, weights);
+        ShapeChecks.distinct("Tucker core scatter", out, factors);
+        ShapeChecks.distinct("Tucker core scatter", out, weights);
+        out.fill(0);
+        int[] index = new int[at.order()];
+        int[] coreIndex = new int[out.order()];
+        for (int e = 0; e < at.count(); e++) {
+            entry(at, e, index);
+            for (long c = 0; c < out.size(); c++) {
+                out.shape().index(c, coreIndex);
+                out.setFlat(c, out.getFlat(c) + weights.getFlat(e) * factorProduct(factors, index, coreIndex, -1));
+            }
+        }
+    }
+
+    @Override
+    public void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
+        ShapeChecks.tuckerFactors("Tucker factor scatter", core.shape(), at.shape(), factors, mode);
+        ShapeChecks.perEntry("Tucker factor scatter", at, weights);
+        ShapeChecks.sameShape("Tucker factor scatter output", Shape.of(at.shape().dim(mode), core.dim(mode)), out);
+        ShapeChecks.distinct("Tucker factor scatter", out, core, weights);
+        ShapeChecks.distinct("Tucker factor scatter", out, factors);
+        out.fill(0);
+        int[] index = new int[at.order()];
+        int[] coreIndex = new int[core.order()];
+        for (int e = 0; e < at.count(); e++) {
+            entry(at, e, index);
+            for (long c = 0; c < core.size(); c++) {
+                core.shape().index(c, coreIndex);
+                double term = weights.getFlat(e) * core.getFlat(c) * factorProduct(factors, index, coreIndex, mode);
+                out.set(out.get(index[mode], coreIndex[mode]) + term, index[mode], coreIndex[mode]);
+            }
+        }
+    }
+
+    @Override
+    public void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values) {
+        ShapeChecks.ttCores("TT evaluation", at.shape(), cores);
+        ShapeChecks.perEntry("TT evaluation", at, values);
+        ShapeChecks.distinct("TT evaluation", values, cores);
+        int[] index = new int[at.order()];
+        for (int e = 0; e < at.count(); e++) {
+            entry(at, e, index);
+            double[] row = leftProduct(cores, index, cores.length);
+            values.setFlat(e, row[0]);
+        }
+    }
+
+    /** The row vector {@code G_0[i_0] ⋯ G_{k-1}[i_{k-1}]} (length r_k; {@code [1]} for k = 0). */
+    private static double[] leftProduct(Tensor[] cores, int[] index, int k) {
+        double[] row = {1.0};
+        for (int c = 0; c < k; c++) {
+            Tensor core = cores[c];
+            double[] next = new double[core.dim(2)];
+            for (int b = 0; b < next.length; b++) {
+                for (int a = 0; a < row.length; a++) {
+                    next[b] += row[a] * core.get(a, index[c], b);
+                }
+            }
+            row = next;
+        }
+        return row;
+    }
+
+    /** The column vector {@code G_{k+1}[i_{k+1}] ⋯ G_{N-1}[i_{N-1}]} (length r_{k+1}... i.e. core k's right rank). */
+    private static double[] rightProduct(Tensor[] cores, int[] index, int k) {
+        double[] column = {1.0};
+        for (int c = cores.length - 1; c > k; c--) {
+            Tensor core = cores[c];
+            double[] next = new double[core.dim(0)];
+            for (int a = 0; a < next.length; a++) {
+                for (int b = 0; b < column.length; b++) {
+                    next[a] += core.get(a, index[c], b) * column[b];
+                }
+            }
+            column = next;
+        }
+        return column;
+    }
+
+    @Override
+    public void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
+        ShapeChecks.ttCores("TT core scatter", at.shape(), cores);
+        if (k < 0 || k >= cores.length) {
+            throw new IllegalArgumentException("TT core scatter: core " + k + " does not exist in a train of " + cores.length);
+        }
+        ShapeChecks.perEntry("TT core scatter", at, weights);
+        ShapeChecks.sameShape("TT core scatter output", cores[k].shape(), out);
+        ShapeChecks.distinct("TT core scatter", out, cores);
+        ShapeChecks.distinct("TT core scatter", out, weights);
+        out.fill(0);
+        int[] index = new int[at.order()];
+        for (int e = 0; e < at.count(); e++) {
+            entry(at, e, index);
+            double[] left = leftProduct(cores, index, k);
+            double[] right = rightProduct(cores, index, k);
+            for (int a = 0; a < left.length; a++) {
+                for (int b = 0; b < right.length; b++) {
+                    double term = weights.getFlat(e) * left[a] * right[b];
+                    out.set(out.get(a, index[k], b) + term, a, index[k], b);
+                }
+            }
+        }
+    }
+
+    private static void entry(Coordinates at, int e, int[] index) {
+        MemorySegment indexes = at.segment();
+        for (int n = 0; n < index.length; n++) {
+            index[n] = indexes.getAtIndex(I, (long) e * index.length + n);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package deeptensor.kernel;
+
+import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Shape;
+import deeptensor.tensor.Tensor;
+
+/**
+ * The argument checks every {@link Kernels} implementation runs before touching memory, so that all
+ * implementations reject the same inputs with the same messages. Each method throws
+ * {@link IllegalArgumentException} naming the shapes involved.
+ */
+public final class ShapeChecks {
+
+    private ShapeChecks() {
+    }
+
+    /** Checks {@code c = alpha·op(a)·op(b) + beta·c} and returns {@code {rows, inner, cols}}. */
+    public static int[] gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c) {
+        matrix("A", a);
+        matrix("B", b);
+        matrix("C", c);
+        int rows = transposeA ? a.cols() : a.rows();
+        int inner = transposeA ? a.rows() : a.cols();
+        int innerB = transposeB ? b.cols() : b.rows();
+        int cols = transposeB ? b.rows() : b.cols();
+        if (inner != innerB || c.rows() != rows || c.cols() != cols) {
+            throw new IllegalArgumentException("gemm: op(A) of shape " + rows + "×" + inner + " (A " + a.shape()
+                    + (transposeA ? ", transposed" : "") + ") times op(B) of shape " + innerB + "×" + cols + " (B "
+                    + b.shape() + (transposeB ? ", transposed" : "") + ") cannot go into C of shape " + c.shape());
+        }
+        distinct("gemm", c, a, b);
+        return new int[] {rows, inner, cols};
+    }
+
+    /** Checks a mode-n product {@code out = x ×_mode u}. */
+    public static void modeProduct(Tensor x, int mode, Tensor u, Tensor out) {
+        mode("mode product", x, mode);
+        matrix("U", u);
+        if (u.cols() != x.dim(mode)) {
+            throw new IllegalArgumentException("mode product: U of shape " + u.shape() + " needs " + x.dim(mode)
+                    + " columns to multiply mode " + mode + " of X of shape " + x.shape());
+        }
+        Shape expected = x.shape().withDim(mode, u.rows());
+        sameShape("mode product output", expected, out);
+        distinct("mode product", out, x, u);
+    }
+
+    /** Checks a Khatri-Rao product and returns the common column count. */
+    public static int khatriRao(Tensor[] matrices, Tensor out) {
+        if (matrices.length == 0) {
+            throw new IllegalArgumentException("Khatri-Rao product of no matrices");
+        }
+        int columns = commonColumns("Khatri-Rao", matrices, -1);
+        long rows = 1;
+        for (Tensor m : matrices) {
+            rows *= m.rows();
+        }
+        matrix("Khatri-Rao output", out);
+        if (out.rows() != rows || out.cols() != columns) {
+            throw new IllegalArgumentException("Khatri-Rao output of shape " + out.shape() + " should be " + rows + "×"
+                    + columns + " for inputs " + shapes(matrices));
+        }
+        distinct("Khatri-Rao", out, matrices);
+        return columns;
+    }
+
+    /** Checks CP factors against a tensor shape (skipping {@code skipMode} if ≥ 0) and returns R. */
+    public static int cpFactors(String what, Shape shape, Tensor[] factors, int skipMode) {
+        if (factors.length != shape.order()) {
+            throw new IllegalArgumentException(what + ": " + factors.length + " factors for a tensor of shape " + shape);
+        }
+        int rank = commonColumns(what, factors, skipMode);
+        for (int n = 0; n < factors.length; n++) {
+            if (n != skipMode && factors[n].rows() != shape.dim(n)) {
+                throw new IllegalArgumentException(what + ": factor " + n + " of shape " + factors[n].shape()
+                        + " needs " + shape.dim(n) + " rows for mode " + n + " of shape " + shape);
+            }
+        }
+        return rank;
+    }
+
+    /** Checks that a Tucker core and factors fit a tensor shape. */
+    public static void tuckerFactors(String what, Shape coreShape, Shape shape, Tensor[] factors, int skipMode) {
+        if (factors.length != coreShape.order() || coreShape.order() != shape.order()) {
+            throw new IllegalArgumentException(what + ": " + factors.length + " factors, core of shape " + coreShape
+                    + " and tensor shape " + shape + " disagree on the order");
+        }
+        for (int n = 0; n < factors.length; n++) {
+            if (n == skipMode) {
+                continue;
+            }
+            matrix(what + " factor " + n, factors[n]);
+            if (factors[n].rows() != shape.dim(n) || factors[n].cols() != coreShape.dim(n)) {
+                throw new IllegalArgumentException(what + ": factor " + n + " of shape " + factors[n].shape()
+                        + " should be " + shape.dim(n) + "×" + coreShape.dim(n) + " for core " + coreShape
+                        + " and tensor " + shape);
+            }
+        }
+    }
+
+    /** Checks tensor-train cores against a tensor shape and returns it. */
+    public static void ttCores(String what, Shape shape, Tensor[] cores) {
+        if (cores.length != shape.order()) {
+            throw new IllegalArgumentException(what + ": " + cores.length + " cores for a tensor of shape " + shape);
+        }
+        int previousRank = 1;
+        for (int k = 0; k < cores.length; k++) {
+            Tensor core = cores[k];
+            int lastRank = k == cores.length - 1 ? 1 : -1;
+            if (core.order() != 3 || core.dim(0) != previousRank || core.dim(1) != shape.dim(k)
+                    || (lastRank == 1 && core.dim(2) != 1)) {
+                throw new IllegalArgumentException(what + ": core " + k + " of shape " + core.shape() + " should be "
+                        + previousRank + "×" + shape.dim(k) + "×" + (lastRank == 1 ? "1" : "r") + " in a train for shape "
+                        + shape + " with cores " + shapes(cores));
+            }
+            previousRank = core.dim(2);
+        }
+    }
+
+    /** Checks a vector of one value per coordinate. */
+    public static void perEntry(String what, Coordinates at, Tensor values) {
+        if (values.order() != 1 || values.dim(0) != at.count()) {
+            throw new IllegalArgumentException(what + ": a vector of " + at.count() + " values (one per coordinate) was expected, got shape " + values.shape());
+        }
+    }
+
+    /** Checks that coordinates index into {@code shape}. */
+    public static void coordinates(String what, Coordinates at, Shape shape) {
+        if (!at.shape().equals(shape)) {
+            throw new IllegalArgumentException(what + ": coordinates into shape " + at.shape()
+                    + " cannot be used with a model of shape " + shape);
+        }
+    }
+
+    /** Checks that {@code mode} is a mode of {@code x}. */
+    public static void mode(String what, Tensor x, int mode) {
+        if (mode < 0 || mode >= x.order()) {
+            throw new IllegalArgumentException(what + ": mode " + mode + " does not exist in a tensor of shape " + x.shape());
+        }
+    }
+
+    /** Checks that {@code t} is a matrix. */
+    public static void matrix(String what, Tensor t) {
+        if (t.order() != 2) {
+            throw new IllegalArgumentException(what + " must be a matrix, but has shape " + t.shape());
+        }
+    }
+
+    /** Checks that {@code actual} has the {@code expected} shape. */
+    public static void sameShape(String what, Shape expected, Tensor actual) {
+        if (!actual.shape().equals(expected)) {
+            throw new IllegalArgumentException(what + " has shape " + actual.shape() + "; shape " + expected + " was expected");
+        }
+    }
+
+    /** Checks that an output shares no memory with any input. */
+    public static void distinct(String what, Tensor out, Tensor... inputs) {
+        for (Tensor input : inputs) {
+            if (input != null && out.overlaps(input)) {
+                throw new IllegalArgumentException(what + ": the output of shape " + out.shape()
+                        + " shares memory with an input of shape " + input.shape() + "; pass a separate output");
+            }
+        }
+    }
+
+    private static int commonColumns(String what, Tensor[] matrices, int skip) {
+        int columns = -1;
+        for (int n = 0; n < matrices.length; n++) {
+            if (n == skip) {
+                continue;
+            }
+            matrix(what + " factor " + n, matrices[n]);
+            if (columns < 0) {
+                columns = matrices[n].cols();
+            } else if (matrices[n].cols() != columns) {
+                throw new IllegalArgumentException(what + ": factors must have the same number of columns, got " + shapes(matrices));
+            }
+        }
+        if (columns < 0) {
+            throw new IllegalArgumentException(what + ": no factor to take the rank from");
+        }
+        return columns;
+    }
+
+    /** The shapes of several tensors, for messages. */
+    public static String shapes(Tensor[] tensors) {
+        StringBuilder text = new StringBuilder("[");
+        for (int i = 0; i < tensors.length; i++) {
+            text.append(i > 0 ? ", " : "").append(tensors[i] == null ? "-" : tensors[i].shape().toString());
+        }
+        return text.append(']').toString();
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * deeptensor: tensor completion by deep tensor factorization.
+ *
+ * <p>Exported packages are the public API. {@code deeptensor.kernel.simd} holds the Vector API
+ * kernels; it is not exported and is loaded only after the kernel provider has checked that the
+ * incubator module is present, so the library runs (on the scalar path) without it.
+ */
+module deeptensor {
+    requires static jdk.incubator.vector;
+    requires static java.management;
+    requires static jdk.management;
+
+    exports deeptensor.tensor;
+    exports deeptensor.kernel;
+}
