@@ -104,7 +104,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void cpReconstruct(Tensor[] factors, Tensor out) {
-        int rank = ShapeChecks.cpFactors("CP reconstruction", out.shape(), factors, -1);
+        int rank = ShapeChecks.cpFactors("CP reconstruction", out.shape(), factors);
         ShapeChecks.distinct("CP reconstruction", out, factors);
         int[] index = new int[out.order()];
         MemorySegment so = out.segment();
@@ -129,7 +129,8 @@ final class ScalarKernels implements Kernels {
     @Override
     public void mttkrp(Tensor x, Tensor[] factors, int mode, Tensor out) {
         ShapeChecks.mode("MTTKRP", x, mode);
-        int rank = ShapeChecks.cpFactors("MTTKRP", x.shape(), factors, mode);
+        ShapeChecks.matrix("MTTKRP output", out);
+        int rank = ShapeChecks.cpFactors("MTTKRP", x.shape(), factors, mode, out.cols());
         ShapeChecks.sameShape("MTTKRP output", Shape.of(x.dim(mode), rank), out);
         ShapeChecks.distinct("MTTKRP", out, x);
         ShapeChecks.distinct("MTTKRP", out, factors);
@@ -239,7 +240,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
-        int rank = ShapeChecks.cpFactors("CP evaluation", at.shape(), factors, -1);
+        int rank = ShapeChecks.cpFactors("CP evaluation", at.shape(), factors);
         ShapeChecks.perEntry("CP evaluation", at, values);
         ShapeChecks.distinct("CP evaluation", values, factors);
         int[] index = new int[at.order()];
@@ -251,7 +252,9 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        int rank = ShapeChecks.cpFactors("CP scatter", at.shape(), factors, mode);
+        ShapeChecks.mode("CP scatter", factors.length, mode);
+        ShapeChecks.matrix("CP scatter output", out);
+        int rank = ShapeChecks.cpFactors("CP scatter", at.shape(), factors, mode, out.cols());
         ShapeChecks.perEntry("CP scatter", at, weights);
         ShapeChecks.sameShape("CP scatter output", Shape.of(at.shape().dim(mode), rank), out);
         ShapeChecks.distinct("CP scatter", out, factors);
@@ -322,6 +325,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
+        ShapeChecks.mode("Tucker factor scatter", factors.length, mode);
         ShapeChecks.tuckerFactors("Tucker factor scatter", core.shape(), at.shape(), factors, mode);
         ShapeChecks.perEntry("Tucker factor scatter", at, weights);
         ShapeChecks.sameShape("Tucker factor scatter output", Shape.of(at.shape().dim(mode), core.dim(mode)), out);

@@ -64,12 +64,25 @@ public final class ShapeChecks {
         return columns;
     }
 
-    /** Checks CP factors against a tensor shape (skipping {@code skipMode} if ≥ 0) and returns R. */
-    public static int cpFactors(String what, Shape shape, Tensor[] factors, int skipMode) {
+    /** Checks CP factors against a tensor shape and returns R. */
+    public static int cpFactors(String what, Shape shape, Tensor[] factors) {
+        return cpFactors(what, shape, factors, -1, -1);
+    }
+
+    /**
+     * Checks CP factors against a tensor shape, skipping {@code skipMode} if ≥ 0, and returns R. When
+     * the skipped factor is the only one (order 1), R cannot come from the factors: pass the rank the
+     * output implies as {@code outputRank} (or -1 when there is no such output).
+     */
+    public static int cpFactors(String what, Shape shape, Tensor[] factors, int skipMode, int outputRank) {
         if (factors.length != shape.order()) {
             throw new IllegalArgumentException(what + ": " + factors.length + " factors for a tensor of shape " + shape);
         }
-        int rank = commonColumns(what, factors, skipMode);
+        int rank = factors.length == 1 && skipMode == 0 ? outputRank : commonColumns(what, factors, skipMode);
+        if (outputRank >= 0 && rank != outputRank) {
+            throw new IllegalArgumentException(what + ": factors " + shapes(factors) + " have " + rank
+                    + " columns but the output has " + outputRank);
+        }
         for (int n = 0; n < factors.length; n++) {
             if (n != skipMode && factors[n].rows() != shape.dim(n)) {
                 throw new IllegalArgumentException(what + ": factor " + n + " of shape " + factors[n].shape()
@@ -136,6 +149,13 @@ public final class ShapeChecks {
     public static void mode(String what, Tensor x, int mode) {
         if (mode < 0 || mode >= x.order()) {
             throw new IllegalArgumentException(what + ": mode " + mode + " does not exist in a tensor of shape " + x.shape());
+        }
+    }
+
+    /** Checks that {@code mode} is one of {@code order} modes. */
+    public static void mode(String what, int order, int mode) {
+        if (mode < 0 || mode >= order) {
+            throw new IllegalArgumentException(what + ": mode " + mode + " does not exist among " + order + " modes");
         }
     }
 
