@@ -11,11 +11,12 @@ import deeptensor.tensor.Tensor;
  * {@code B} is {@code p × q} with {@code p ≥ q}: the SVD of one gives the SVD of the other with the
  * roles of {@code U} and {@code V} swapped. Then
  * <ol>
- *   <li>{@code B P = Q R}, Householder QR with column pivoting ({@code R} is {@code q × q});</li>
+ *   <li>{@code Π B P = Q R}: rows sorted by decreasing norm ({@code Π}), then Householder QR with column
+ *       pivoting ({@code P}; {@code R} is {@code q × q});</li>
  *   <li>one-sided Jacobi on {@code X = Rᵀ}: rotations {@code J} with {@code X J = W} whose columns are
  *       orthogonal; the singular values are the column norms of {@code W};</li>
- *   <li>{@code B = (Q J) Σ (P W Σ⁻¹)ᵀ}: the left vectors are {@code Q J}, the right ones the normalized
- *       columns of {@code W}, rows permuted back.</li>
+ *   <li>{@code B = (Πᵀ Q J) Σ (P W Σ⁻¹)ᵀ}: the left vectors are {@code Q J}, the right ones the
+ *       normalized columns of {@code W}, rows permuted back.</li>
  * </ol>
  * Why QR first rather than Jacobi on the columns of {@code B} directly: every Jacobi rotation costs
  * {@code O(length of a column)}, so running the sweeps on the {@code q × q} triangle instead of the
@@ -23,7 +24,8 @@ import deeptensor.tensor.Tensor;
  * the QR itself costs about as much as one sweep on {@code B}. Column pivoting orders the rows of
  * {@code R} by decreasing weight, and Jacobi on {@code Rᵀ} (not {@code R}) then needs few sweeps, as
  * Drmač &amp; Veselić ("New fast and accurate Jacobi SVD algorithm", SIAM J. Matrix Anal. Appl. 29, 2008)
- * showed; they also showed this preconditioning keeps Jacobi's relative accuracy.
+ * showed; they also showed this preconditioning keeps Jacobi's relative accuracy, for which the row
+ * sorting is needed too when the rows rather than the columns are badly scaled.
  *
  * <h2>Accuracy</h2>
  * Both stages apply only orthogonal transformations, so the result is backward stable: the computed
@@ -36,8 +38,10 @@ import deeptensor.tensor.Tensor;
  * Beyond that normwise guarantee, one-sided Jacobi with a stopping test relative to the column norms
  * computes small singular values to high <em>relative</em> accuracy when {@code A = B D} with {@code D}
  * diagonal and {@code B} well conditioned (Demmel &amp; Veselić, "Jacobi's method is more accurate than
- * QR", SIAM J. Matrix Anal. Appl. 13, 1992) — strongly graded columns lose nothing to the scaling. No such
- * promise is made for other matrices, where small singular values are accurate only to {@code ~ε σ_max}.
+ * QR", SIAM J. Matrix Anal. Appl. 13, 1992) — strongly graded columns lose nothing to the scaling — and,
+ * thanks to the row sorting, likewise for {@code A = D B}; a test checks this for singular values spread
+ * over 30 orders of magnitude. No such promise is made for other matrices, where small singular values
+ * are accurate only to {@code ~ε σ_max}.
  *
  * <p>Range: the input is scaled by a power of two (exact) so that its largest entry is in [½, 1); values
  * whose squares underflow after that scaling are lost. Singular values below about
