@@ -56,6 +56,19 @@ public final class KernelProvider {
         }
     }
 
+    /** A sentence for the user saying why the Vector API kernels cannot be used here. */
+    static String whySimdIsUnavailable() {
+        if (!vectorModulePresent()) {
+            return "the JVM was started without the Vector API; add --add-modules " + VECTOR_MODULE + " to the java command";
+        }
+        try {
+            Class.forName(SIMD_CLASS, false, KernelProvider.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError missing) {
+            return "this build of deeptensor has no Vector API kernels";
+        }
+        return "this CPU's vectors are narrower than 256 bits";
+    }
+
     static Kernels choose(String requested) {
         System.Logger log = System.getLogger("deeptensor");
         switch (requested) {
@@ -65,8 +78,7 @@ public final class KernelProvider {
             }
             case "simd" -> {
                 Kernels simd = simd().orElseThrow(() -> new IllegalStateException("-D" + PROPERTY
-                        + "=simd was requested but the Vector API kernels are unavailable: start the JVM with --add-modules "
-                        + VECTOR_MODULE + " on a CPU with 256-bit or wider vectors"));
+                        + "=simd was requested but the Vector API kernels are unavailable: " + whySimdIsUnavailable()));
                 log.log(Level.INFO, "deeptensor kernels: " + simd.name() + " (forced by -D" + PROPERTY + "=simd)");
                 return simd;
             }
@@ -76,9 +88,7 @@ public final class KernelProvider {
                     log.log(Level.INFO, "deeptensor kernels: " + simd.get().name());
                     return simd.get();
                 }
-                log.log(Level.WARNING, vectorModulePresent()
-                        ? "deeptensor kernels: scalar (this CPU's vectors are narrower than 256 bits)"
-                        : "deeptensor kernels: scalar, slow; add --add-modules " + VECTOR_MODULE + " to the java command for SIMD");
+                log.log(Level.WARNING, "deeptensor kernels: scalar, slow: " + whySimdIsUnavailable());
                 return Kernels.scalar();
             }
             default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + requested
