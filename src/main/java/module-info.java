@@ -13,4 +13,5 @@ module deeptensor {
     exports deeptensor.tensor;
     exports deeptensor.kernel;
     exports deeptensor.linalg;
+    exports deeptensor.io;
 }
