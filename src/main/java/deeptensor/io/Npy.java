@@ -101,6 +101,14 @@ public final class Npy {
         }
     }
 
+    /** Reads the header and the data from one open file (the header once). */
+    static TensorFile.Dense readDense(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            NpyHeader header = readHeader(file, channel);
+            return new TensorFile.Dense(file, header, readData(file, channel, header));
+        }
+    }
+
     static NpyHeader readHeader(Path file, FileChannel channel) throws IOException {
         long size = channel.size();
         if (size == 0) {
