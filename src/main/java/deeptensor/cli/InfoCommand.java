@@ -1,0 +1,223 @@
+package deeptensor.cli;
+
+import deeptensor.io.TensorFile;
+import deeptensor.io.TensorFiles;
+import deeptensor.kernel.KernelProvider;
+import deeptensor.linalg.ModeSpectra;
+import deeptensor.tensor.Observations;
+import deeptensor.tensor.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code deeptensor info [FILE] [--top K]}: what a tensor file holds — shape, observed count and
+ * fraction, value range — and the singular-value spectrum of every mode-n unfolding (top K values
+ * relative to the largest, energy captured, ranks reaching 90/99/99.9 % of the energy, effective
+ * rank). Without FILE it describes the bundled unemployment tensor.
+ */
+final class InfoCommand {
+
+    /** Bundled sample: US BLS unemployed persons by industry × year × month (public domain). */
+    static final String BUNDLED = "/deeptensor/data/unemployment.npy";
+
+    /** Spectra are skipped for tensors larger than this many elements (a dense copy is needed). */
+    static final long SPECTRA_LIMIT = 1L << 24;
+
+    private InfoCommand() {
+    }
+
+    static void run(List<String> args, PrintStream out) throws IOException, Main.UsageException {
+        int top = 5;
+        Path file = null;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--top")) {
+                if (i + 1 >= args.size()) {
+                    throw new Main.UsageException("--top needs a number");
+                }
+                top = parsePositive(args.get(++i));
+            } else if (arg.startsWith("-")) {
+                throw new Main.UsageException("info: unknown option '" + arg + "'");
+            } else if (file == null) {
+                file = Path.of(arg);
+            } else {
+                throw new Main.UsageException("info takes one file, got '" + file + "' and '" + arg + "'");
+            }
+        }
+        if (file == null) {
+            describeBundled(top, out);
+        } else {
+            try (TensorFile content = TensorFiles.read(file)) {
+                describe(content, file.toString(), top, out);
+            }
+        }
+    }
+
+    private static int parsePositive(String text) throws Main.UsageException {
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new Main.UsageException("--top needs a positive whole number, got '" + text + "'");
+    }
+
+    private static void describeBundled(int top, PrintStream out) throws IOException {
+        Path copy = Files.createTempFile("deeptensor-unemployment", ".npy");
+        try {
+            try (InputStream in = InfoCommand.class.getResourceAsStream(BUNDLED)) {
+                if (in == null) {
+                    throw new IllegalStateException("the bundled tensor " + BUNDLED + " is missing from the jar");
+                }
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (TensorFile content = TensorFiles.read(copy)) {
+                describe(content, "unemployment.npy (bundled; US BLS unemployed persons, industry × year 2000–09 × month)", top, out);
+            }
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+    }
+
+    static void describe(TensorFile content, String name, int top, PrintStream out) {
+        out.println("file       " + name);
+        out.println("format     " + formatLine(content));
+        out.printf(Locale.ROOT, "shape      %s (%d entries)%n", content.shape(), content.shape().size());
+        out.printf(Locale.ROOT, "observed   %d (%.2f %%)%n", content.observedCount(), 100 * content.observedFraction());
+        out.println("kernels    " + KernelProvider.kernels().name());
+        try (Tensor dense = densify(content)) {
+            Range range = Range.of(content);
+            if (range.count == 0) {
+                out.println("values     none observed");
+            } else {
+                out.printf(Locale.ROOT, "values     min %s, max %s, mean %s (observed entries)%n",
+                        number(range.min), number(range.max), number(range.mean()));
+            }
+            if (dense == null) {
+                out.println("spectra    skipped: " + content.shape().size() + " entries is more than the "
+                        + SPECTRA_LIMIT + " a dense copy is made for");
+                return;
+            }
+            if (content.shape().order() == 0) {
+                return;
+            }
+            boolean filled = content.observedCount() < content.shape().size();
+            out.println("spectra    singular values of each mode-n unfolding" + (filled
+                    ? " (unobserved entries set to the observed mean)" : ""));
+            fillMissing(dense, content, range.count == 0 ? 0 : range.mean());
+            for (int mode = 0; mode < dense.order(); mode++) {
+                out.println(modeLine(mode, dense.dim(mode), ModeSpectra.singularValues(dense, mode), top));
+            }
+        }
+    }
+
+    private static String formatLine(TensorFile content) {
+        if (content instanceof TensorFile.Dense dense) {
+            var header = dense.header();
+            return "npy " + header.version() + ", dtype " + header.dtype().descr() + ", "
+                    + (header.fortranOrder() ? "Fortran order" : "C order");
+        }
+        return content.format().name().toLowerCase(Locale.ROOT) + " coordinates";
+    }
+
+    /** A dense copy to take spectra of, or null when it would be too large. */
+    private static Tensor densify(TensorFile content) {
+        if (content.shape().size() > SPECTRA_LIMIT) {
+            return null;
+        }
+        return switch (content) {
+            case TensorFile.Dense dense -> dense.tensor().copy();
+            case TensorFile.Sparse sparse -> sparse.observations().toDense();
+        };
+    }
+
+    /** Sets unobserved entries (NaN in a dense copy, absent in a sparse file) to {@code fill}. */
+    private static void fillMissing(Tensor dense, TensorFile content, double fill) {
+        if (content instanceof TensorFile.Sparse sparse) {
+            Observations observed = sparse.observations();
+            try (Tensor mask = observed.mask()) {
+                for (long i = 0; i < dense.size(); i++) {
+                    if (mask.getFlat(i) == 0) {
+                        dense.setFlat(i, fill);
+                    }
+                }
+            }
+            return;
+        }
+        for (long i = 0; i < dense.size(); i++) {
+            if (Double.isNaN(dense.getFlat(i))) {
+                dense.setFlat(i, fill);
+            }
+        }
+    }
+
+    static String modeLine(int mode, int size, double[] sigma, int top) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  mode %d (size %d): σ/σ₁ =", mode, size));
+        double first = sigma.length == 0 ? 0 : sigma[0];
+        for (int i = 0; i < Math.min(top, sigma.length); i++) {
+            line.append(i == 0 ? " " : ", ").append(first == 0 ? "0" : number(sigma[i] / first));
+        }
+        if (sigma.length > top) {
+            line.append(", …");
+        }
+        line.append(String.format(Locale.ROOT, "; energy top 1 %.2f %%, top %d %.2f %%; k for 90/99/99.9 %% = %d/%d/%d; effective rank %.2f",
+                100 * ModeSpectra.energy(sigma, 1), Math.min(top, sigma.length), 100 * ModeSpectra.energy(sigma, top),
+                ModeSpectra.rankForEnergy(sigma, 0.90), ModeSpectra.rankForEnergy(sigma, 0.99),
+                ModeSpectra.rankForEnergy(sigma, 0.999), ModeSpectra.effectiveRank(sigma)));
+        return line.toString();
+    }
+
+    /** Four significant digits, without trailing zeros ("2", "0.08934", "2044", "1.235e+06"). */
+    static String number(double value) {
+        String text = String.format(Locale.ROOT, "%.4g", value);
+        int exponent = text.indexOf('e');
+        String mantissa = exponent < 0 ? text : text.substring(0, exponent);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return exponent < 0 ? mantissa : mantissa + text.substring(exponent);
+    }
+
+    /** Minimum, maximum and sum of the observed values. */
+    private record Range(double min, double max, double sum, long count) {
+        double mean() {
+            return sum / count;
+        }
+
+        static Range of(TensorFile content) {
+            double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0;
+            long count = 0;
+            if (content instanceof TensorFile.Sparse sparse) {
+                Observations observed = sparse.observations();
+                for (int e = 0; e < observed.count(); e++) {
+                    double v = observed.value(e);
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                    sum += v;
+                    count++;
+                }
+            } else if (content instanceof TensorFile.Dense dense) {
+                Tensor t = dense.tensor();
+                for (long i = 0; i < t.size(); i++) {
+                    double v = t.getFlat(i);
+                    if (!Double.isNaN(v)) {
+                        min = Math.min(min, v);
+                        max = Math.max(max, v);
+                        sum += v;
+                        count++;
+                    }
+                }
+            }
+            return new Range(min, max, sum, count);
+        }
+    }
+}
