@@ -21,6 +21,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // One line per log record (the library logs one line saying which kernels run), unless
+        // the user configured logging.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
         System.exit(run(args, System.out, System.err));
     }
 
@@ -37,7 +42,7 @@ public final class Main {
             }
             return OK;
         } catch (UsageException | IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException bad) {
-            err.println("deeptensor: " + bad.getMessage());
+            err.println("deeptensor: " + describe(bad));
             if (debug) {
                 bad.printStackTrace(err);
             }
@@ -49,6 +54,16 @@ public final class Main {
             }
             return INTERNAL_ERROR;
         }
+    }
+
+    /** A one-line message; the JDK's file-system exceptions carry only the path, so say what happened. */
+    static String describe(Exception bad) {
+        return switch (bad) {
+            case java.nio.file.NoSuchFileException missing -> "no such file: " + missing.getFile();
+            case java.nio.file.AccessDeniedException denied -> "permission denied: " + denied.getFile();
+            case java.nio.file.FileSystemException other -> other.getFile() + ": " + other.getReason();
+            default -> bad.getMessage();
+        };
     }
 
     static String usage() {

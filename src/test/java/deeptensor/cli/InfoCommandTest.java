@@ -140,7 +140,9 @@ class InfoCommandTest {
         assertEquals(Main.BAD_INPUT, debug.code());
         assertTrue(debug.err().contains("\tat "), "a stack trace with --debug");
 
-        assertEquals(Main.BAD_INPUT, run("info", dir.resolve("absent.npy").toString()).code());
+        Outcome absent = run("info", dir.resolve("absent.npy").toString());
+        assertEquals(Main.BAD_INPUT, absent.code());
+        assertTrue(absent.err().contains("no such file") && absent.err().contains("absent.npy"), absent.err());
         assertEquals(Main.BAD_INPUT, run("info", dir.resolve("x.txt").toString()).code());
         assertEquals(Main.BAD_INPUT, run("info", "--top", "zero").code());
         assertEquals(Main.BAD_INPUT, run("frobnicate").code());
