@@ -253,9 +253,10 @@ final class SparseText {
                     + " fields; at most " + Limits.MAX_ORDER + " coordinates and a value are accepted");
         }
 
+        /** Whether a line is an entry rather than a header: no field holds text (empty fields are an entry's error). */
         private boolean allNumeric(byte[] bytes, int fields) {
             for (int f = 0; f < fields; f++) {
-                if (!isDecimal(bytes, starts[f], ends[f]) && !isNonFinite(bytes, starts[f], ends[f])) {
+                if (starts[f] < ends[f] && !isDecimal(bytes, starts[f], ends[f]) && !isNonFinite(bytes, starts[f], ends[f])) {
                     return false;
                 }
             }
