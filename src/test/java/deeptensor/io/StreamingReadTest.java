@@ -10,6 +10,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +29,20 @@ class StreamingReadTest {
     @TempDir
     Path dir;
 
-    /** Child JVM entry point: reads the file and prints the sum of element value × (offset mod 7). */
+    /**
+     * Child JVM entry point. With one argument: reads the file and prints the sum of element value
+     * × (offset mod 7). With "observations" second: tries to read the file as observations, which
+     * needs more heap than the child has, and prints the refusal.
+     */
     public static void main(String[] args) throws IOException {
+        if (args.length > 1) {
+            try (var observations = TensorFiles.readObservations(Path.of(args[0]), SparseOptions.defaults())) {
+                System.out.println("unexpectedly read " + observations);
+            } catch (FormatException refused) {
+                System.out.println("refused " + refused.getMessage());
+            }
+            return;
+        }
         try (Tensor tensor = Npy.read(Path.of(args[0]))) {
             double sum = 0;
             for (long k = 0; k < tensor.size(); k++) {
@@ -54,6 +68,27 @@ class StreamingReadTest {
         }
     }
 
+    private static String runChild(String... args) throws Exception {
+        String launcher = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(launcher, "-Xmx24m",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                StreamingReadTest.class.getName()));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        child.waitFor(300, TimeUnit.SECONDS);
+        assertEquals(0, child.exitValue(), output);
+        return output.strip();
+    }
+
+    @Test
+    void observationsNeedingMoreHeapThanThereIsAreRefusedWithAMessage() throws Exception {
+        Path file = dir.resolve("large.npy");
+        writeFortranFile(file);
+        String output = runChild(file.toString(), "observations"); // 12 M entries stage 192 MB on a 24 MB heap
+        assertEquals(true, output.startsWith("refused " + file + ": ") && output.contains("-Xmx"), output);
+    }
+
     @Test
     void anArrayLargerThanTheHeapIsReadIntoOffHeapMemory() throws Exception {
         Path file = dir.resolve("large.npy");
@@ -62,13 +97,7 @@ class StreamingReadTest {
         for (long k = 0; k < (long) ROWS * COLS; k++) {
             expected += (k % 1000) * (k % 7);
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-Xmx24m", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), StreamingReadTest.class.getName(), file.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        child.waitFor(300, TimeUnit.SECONDS);
-        assertEquals(0, child.exitValue(), output);
+        String output = runChild(file.toString());
         String[] words = output.strip().split(" ");
         long heap = Long.parseLong(words[2]);
         assertEquals(true, heap < (long) ROWS * COLS * Double.BYTES / 2, "the child's heap (" + heap
