@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * Reads a text file line by line as raw bytes, with 1-based line numbers, without ever holding more
  * than one bounded line: a line longer than {@link Limits#MAX_LINE_BYTES} is refused as soon as
  * that many bytes have been seen, so a file without newlines cannot exhaust memory. Lines end at
- * {@code \n}; a {@code \r} before it is dropped; a UTF-8 byte order mark at the very start is
- * skipped.
+ * {@code \n}, {@code \r\n} or a lone {@code \r} (old Mac files, which would otherwise run together
+ * into one line); a UTF-8 byte order mark at the very start is skipped.
  */
 final class LineReader implements AutoCloseable {
 
@@ -20,6 +20,8 @@ final class LineReader implements AutoCloseable {
     private int limit;
     private boolean atStart = true;
     private boolean ended;
+    /** Whether the last line ended with \r, so that a following \n belongs to it. */
+    private boolean afterReturn;
     private byte[] line = new byte[256];
     private int length;
     private long number;
@@ -45,12 +47,19 @@ final class LineReader implements AutoCloseable {
                 }
                 return any;
             }
-            any = true;
             byte b = buffer[position++];
-            if (b == '\n') {
-                if (length > 0 && line[length - 1] == '\r') {
-                    length--;
+            if (afterReturn) {
+                afterReturn = false;
+                if (b == '\n') {
+                    continue; // the second half of \r\n
                 }
+            }
+            any = true;
+            if (b == '\n') {
+                return true;
+            }
+            if (b == '\r') {
+                afterReturn = true;
                 return true;
             }
             if (length == Limits.MAX_LINE_BYTES) {

@@ -253,9 +253,10 @@ final class SparseText {
                     + " fields; at most " + Limits.MAX_ORDER + " coordinates and a value are accepted");
         }
 
+        /** Whether a line is an entry rather than a header: no field holds text (empty fields are an entry's error). */
         private boolean allNumeric(byte[] bytes, int fields) {
             for (int f = 0; f < fields; f++) {
-                if (!isDecimal(bytes, starts[f], ends[f]) && !isNonFinite(bytes, starts[f], ends[f])) {
+                if (starts[f] < ends[f] && !isDecimal(bytes, starts[f], ends[f]) && !isNonFinite(bytes, starts[f], ends[f])) {
                     return false;
                 }
             }
@@ -274,35 +275,37 @@ final class SparseText {
             for (int i = digitsStart; i < end && digits; i++) {
                 digits = bytes[i] >= '0' && bytes[i] <= '9';
             }
-            String text = token(bytes, start, end);
             if (!digits) {
-                throw FormatException.atLine(file, lines.number(), "field " + field + " ('" + text + "') is not "
-                        + (isDecimal(bytes, start, end) ? "an integer coordinate" : "a coordinate"));
+                throw FormatException.atLine(file, lines.number(), "field " + field + " ('" + token(bytes, start, end)
+                        + "') is not " + (isDecimal(bytes, start, end) ? "an integer coordinate" : "a coordinate"));
             }
             if (negative) {
-                throw FormatException.atLine(file, lines.number(), "coordinate " + text + " in field " + field + " is negative");
+                throw FormatException.atLine(file, lines.number(), "coordinate " + token(bytes, start, end) + " in field "
+                        + field + " is negative");
             }
             while (digitsStart < end - 1 && bytes[digitsStart] == '0') {
                 digitsStart++; // leading zeros do not count towards the length limit
             }
-            if (end - digitsStart > 10 || Long.parseLong(new String(bytes, digitsStart, end - digitsStart,
-                    StandardCharsets.US_ASCII)) > Integer.MAX_VALUE) {
-                throw FormatException.atLine(file, lines.number(), "coordinate " + text + " in field " + field
-                        + " is larger than " + Integer.MAX_VALUE);
+            long parsed = 0;
+            for (int i = digitsStart; i < end && parsed <= Integer.MAX_VALUE; i++) {
+                parsed = parsed * 10 + (bytes[i] - '0'); // stops before a long could overflow
             }
-            long index = Long.parseLong(new String(bytes, digitsStart, end - digitsStart, StandardCharsets.US_ASCII))
-                    - options.indexBase();
+            if (parsed > Integer.MAX_VALUE) {
+                throw FormatException.atLine(file, lines.number(), "coordinate " + token(bytes, start, end) + " in field "
+                        + field + " is larger than " + Integer.MAX_VALUE);
+            }
+            long index = parsed - options.indexBase();
             if (index < 0) {
                 throw FormatException.atLine(file, lines.number(), "coordinate 0 in field " + field
                         + ": coordinates count from 1 here (read 0-based files with index base 0)");
             }
             if (index >= Integer.MAX_VALUE) {
-                throw FormatException.atLine(file, lines.number(), "coordinate " + text + " in field " + field
+                throw FormatException.atLine(file, lines.number(), "coordinate " + token(bytes, start, end) + " in field " + field
                         + " needs a mode of more than " + Integer.MAX_VALUE + " indexes");
             }
             if (shape.isPresent() && index >= shape.get().dim(mode)) {
                 int base = options.indexBase();
-                throw FormatException.atLine(file, lines.number(), "coordinate " + text + " in field " + field
+                throw FormatException.atLine(file, lines.number(), "coordinate " + token(bytes, start, end) + " in field " + field
                         + " is outside " + base + ".." + (shape.get().dim(mode) - 1 + base) + " (mode " + mode + " of shape "
                         + shape.get() + ")");
             }
@@ -313,17 +316,17 @@ final class SparseText {
             if (start == end) {
                 throw emptyField(field);
             }
-            String text = token(bytes, start, end);
             if (isNonFinite(bytes, start, end)) {
-                throw FormatException.atLine(file, lines.number(), "the value '" + text + "' in field " + field
+                throw FormatException.atLine(file, lines.number(), "the value '" + token(bytes, start, end) + "' in field " + field
                         + " is not allowed: observed values must be finite numbers");
             }
             if (!isDecimal(bytes, start, end)) {
-                throw FormatException.atLine(file, lines.number(), "field " + field + " ('" + text + "') is not a number");
+                throw FormatException.atLine(file, lines.number(), "field " + field + " ('" + token(bytes, start, end)
+                        + "') is not a number");
             }
             double value = Double.parseDouble(new String(bytes, start, end - start, StandardCharsets.US_ASCII));
             if (Double.isInfinite(value)) {
-                throw FormatException.atLine(file, lines.number(), "the value " + text + " in field " + field
+                throw FormatException.atLine(file, lines.number(), "the value " + token(bytes, start, end) + " in field " + field
                         + " is beyond the range of a double");
             }
             return value;

@@ -102,6 +102,7 @@ public final class Observations implements AutoCloseable {
             throw new IllegalArgumentException("a tensor of shape " + shape + " has " + count
                     + " observed entries, more than coordinates can index (" + MAX_INDEXES / shape.order() + ")");
         }
+        requireHeap(shape, count);
         int order = shape.order();
         int[] flat = new int[(int) count * order];
         double[] values = new double[(int) count];
@@ -120,6 +121,22 @@ public final class Observations implements AutoCloseable {
         } catch (RuntimeException | Error failure) {
             coordinates.close();
             throw failure;
+        }
+    }
+
+    /**
+     * Refuses, with a message, to build more entries than the Java heap can stage: the indexes and
+     * values pass through heap arrays on their way off-heap, and an {@link OutOfMemoryError} would
+     * say nothing about why.
+     */
+    private static void requireHeap(Shape shape, long count) {
+        long bytes = count * ((long) Integer.BYTES * shape.order() + Double.BYTES);
+        Runtime runtime = Runtime.getRuntime();
+        long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        if (bytes > free) {
+            throw new IllegalArgumentException("the " + count + " observed entries of a tensor of shape " + shape + " need "
+                    + bytes + " bytes of Java heap while they are built, more than the " + free
+                    + " bytes free; give the JVM more memory (-Xmx)");
         }
     }
 

@@ -55,6 +55,17 @@ class SparseTextTest {
     }
 
     @Test
+    void everyLineEndIsALineEnd() throws IOException {
+        Path tns = file("r.tns", "1 1 1\r2 2 2\r\n3 3 3\n\r4 4 x");
+        FormatException refused = assertThrows(FormatException.class, () -> Tns.read(tns));
+        assertEquals(5, refused.line().orElseThrow(), "\\r, \\r\\n, \\n and \\r each end one line: " + refused.getMessage());
+        Files.writeString(tns, "1 1 1\r2 2 2\r\n3 3 3\r");
+        try (Observations observations = Tns.read(tns)) {
+            assertEquals("0 0 1.0\n1 1 2.0\n2 2 3.0\n", entries(observations));
+        }
+    }
+
+    @Test
     void csvAcceptsAnOptionalHeaderAndSpacesAroundFields() throws IOException {
         String body = "1, 2,0.5\n 2 ,1 , 7\n";
         try (Observations plain = CsvCoordinates.read(file("p.csv", body));
