@@ -24,12 +24,18 @@ class UnfoldingExampleTest {
         {{0, 4, 8, 12, 16, 20}, {1, 5, 9, 13, 17, 21}, {2, 6, 10, 14, 18, 22}, {3, 7, 11, 15, 19, 23}},
     };
 
-    @Test
-    void unfoldingsOfTheTwoByThreeByFourExampleFollowTensorLy() {
+    /** 0, 1, …, 23: X[i, j, k] = 12 i + 4 j + k in row-major order. */
+    private static double[] arange24() {
         double[] values = new double[24];
         for (int i = 0; i < 24; i++) {
             values[i] = i;
         }
+        return values;
+    }
+
+    @Test
+    void unfoldingsOfTheTwoByThreeByFourExampleFollowTensorLy() {
+        double[] values = arange24();
         for (Kernels kernels : KernelsUnderTest.all()) {
             try (Tensor x = Tensor.of(values, 2, 3, 4)) {
                 for (int n = 0; n < 3; n++) {
@@ -53,10 +59,7 @@ class UnfoldingExampleTest {
     void modeProductOfTheExampleMatchesAHandComputation() {
         // X ×_1 U with U = [[1, 0, -1]] (1×3): out[i, 0, k] = X[i, 0, k] − X[i, 2, k] = −8 for every i, k,
         // since X[i, j, k] = 12 i + 4 j + k.
-        double[] values = new double[24];
-        for (int i = 0; i < 24; i++) {
-            values[i] = i;
-        }
+        double[] values = arange24();
         for (Kernels kernels : KernelsUnderTest.all()) {
             try (Tensor x = Tensor.of(values, 2, 3, 4); Tensor u = Tensor.matrix(new double[][] {{1, 0, -1}});
                  Tensor out = Tensor.zeros(2, 1, 4)) {
