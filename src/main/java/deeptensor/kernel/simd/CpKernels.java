@@ -116,27 +116,29 @@ final class CpKernels {
             }
             return;
         }
-        int last = order - 1;
+        int blocks = (int) ((rows(factors, 0, order - 1) + BLOCK_ROWS - 1) / BLOCK_ROWS);
+        if (blocks > 1 && parallel.worthSplitting(2.0 * out.size() * rank)) {
+            parallel.forEach(blocks, block -> reconstructBlocks(factors, rank, so, block, block + 1));
+        } else {
+            reconstructBlocks(factors, rank, so, 0, blocks);
+        }
+    }
+
+    /** Blocks {@code [from, to)} of {@link #BLOCK_ROWS} Khatri-Rao rows, one GEMM each. */
+    private void reconstructBlocks(Tensor[] factors, int rank, MemorySegment so, int from, int to) {
+        int last = factors.length - 1;
         int lastRows = factors[last].rows();
         long prefixRows = rows(factors, 0, last);
-        int blocks = (int) ((prefixRows + BLOCK_ROWS - 1) / BLOCK_ROWS);
         MemorySegment fl = factors[last].segment();
-        java.util.function.IntConsumer block = index -> {
-            long p0 = (long) index * BLOCK_ROWS;
+        MemorySegment kr = Workspace.current().get(Workspace.SCRATCH_1, (long) BLOCK_ROWS * rank);
+        for (int block = from; block < to; block++) {
+            long p0 = (long) block * BLOCK_ROWS;
             int count = (int) Math.min(BLOCK_ROWS, prefixRows - p0);
-            MemorySegment kr = Workspace.current().get(Workspace.SCRATCH_1, (long) count * rank);
             for (int p = 0; p < count; p++) {
                 khatriRaoRow(factors, 0, last, rank, p0 + p, kr, (long) p * rank);
             }
             gemm.multiply(count, lastRows, rank, 1.0, kr, 0, rank, 1, fl, 0, 1, rank,
                     0.0, so, p0 * lastRows, lastRows, false);
-        };
-        if (parallel.worthSplitting(2.0 * out.size() * rank)) {
-            parallel.forEach(blocks, block);
-        } else {
-            for (int b = 0; b < blocks; b++) {
-                block.accept(b);
-            }
         }
     }
 
@@ -174,27 +176,34 @@ final class CpKernels {
             return;
         }
         out.fill(0);
-        boolean split = parallel.worthSplitting(2.0 * x.size() * rank) && in >= 16;
-        int chunks = split ? Math.min(in / 8, 4 * parallel.threads()) : 1;
-        java.util.function.IntConsumer rowsOfOut = chunk -> {
-            int i0 = (int) ((long) in * chunk / chunks), i1 = (int) ((long) in * (chunk + 1) / chunks);
-            int rows = i1 - i0;
-            Workspace mine = Workspace.current();
-            MemorySegment klRow = mine.get(Workspace.SCRATCH_2, rank);
-            MemorySegment t = mine.get(Workspace.SCRATCH_3, (long) rows * rank);
-            for (long l = 0; l < left; l++) {
-                khatriRaoRow(factors, 0, mode, rank, l, klRow, 0);
-                gemm.multiply(rows, rank, (int) right, 1.0, sx, (l * in + i0) * right, right, 1, kr, 0, rank, 1,
-                        0.0, t, 0, rank, false);
-                for (int i = 0; i < rows; i++) {
-                    ops.multiplyAdd(t, (long) i * rank, klRow, 0, so, (long) (i0 + i) * rank, rank);
-                }
-            }
-        };
-        if (chunks > 1) {
-            parallel.forEach(chunks, rowsOfOut);
+        if (in >= 16 && parallel.worthSplitting(2.0 * x.size() * rank)) {
+            int chunks = Math.min(in / 8, 4 * parallel.threads());
+            parallel.forEach(chunks, chunk -> mttkrpRows(x, factors, mode, rank, kr, so,
+                    (int) ((long) in * chunk / chunks), (int) ((long) in * (chunk + 1) / chunks)));
         } else {
-            rowsOfOut.accept(0);
+            mttkrpRows(x, factors, mode, rank, kr, so, 0, in);
+        }
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of a middle-mode MTTKRP: for each left index l,
+     * {@code out[i] += (X_l[i, :] · KR) ⊙ KL[l]}, with KR (the factors after the mode) given.
+     */
+    private void mttkrpRows(Tensor x, Tensor[] factors, int mode, int rank, MemorySegment kr, MemorySegment so,
+                            int i0, int i1) {
+        long left = x.shape().sizeOf(0, mode), right = x.shape().sizeOf(mode + 1, x.order());
+        int in = x.dim(mode), rows = i1 - i0;
+        MemorySegment sx = x.segment();
+        Workspace mine = Workspace.current();
+        MemorySegment klRow = mine.get(Workspace.SCRATCH_2, rank);
+        MemorySegment t = mine.get(Workspace.SCRATCH_3, (long) rows * rank);
+        for (long l = 0; l < left; l++) {
+            khatriRaoRow(factors, 0, mode, rank, l, klRow, 0);
+            gemm.multiply(rows, rank, (int) right, 1.0, sx, (l * in + i0) * right, right, 1, kr, 0, rank, 1,
+                    0.0, t, 0, rank, false);
+            for (int i = 0; i < rows; i++) {
+                ops.multiplyAdd(t, (long) i * rank, klRow, 0, so, (long) (i0 + i) * rank, rank);
+            }
         }
     }
 

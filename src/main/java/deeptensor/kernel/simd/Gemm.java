@@ -35,7 +35,7 @@ abstract class Gemm {
      * {@code A[i][p]} is at {@code aOff + i·ars + p·acs} (in doubles), {@code B[p][j]} at
      * {@code bOff + p·brs + j·bcs}; C is row-major with row stride {@code ldc}. {@code beta == 0}
      * overwrites C without reading it. When {@code maySplit} and the product is large, ranges of
-     * rows (or, for few rows, of columns) of C go to several threads.
+     * columns (when C is wider than tall) or rows of C go to several threads.
      */
     final void multiply(int m, int n, int k, double alpha,
                         MemorySegment a, long aOff, long ars, long acs,
@@ -47,6 +47,18 @@ abstract class Gemm {
         if (maySplit && parallel.worthSplitting(2.0 * m * n * k)) {
             int t = parallel.threads();
             int unit = 4 * lanes();
+            // Columns when C is wide: every chunk then packs only its own part of B.
+            if (n >= m && n >= 2 * unit) {
+                int chunks = Math.max(2, Math.min(4 * t, n / unit));
+                int cols = roundUp((n + chunks - 1) / chunks, unit);
+                int count = (n + cols - 1) / cols;
+                parallel.forEach(count, chunk -> {
+                    int j0 = chunk * cols, nj = Math.min(cols, n - j0);
+                    serial(m, nj, k, alpha, a, aOff, ars, acs, b, bOff + j0 * bcs, brs, bcs,
+                            beta, c, cOff + j0, ldc);
+                });
+                return;
+            }
             if (m >= 16 * t) {
                 // Rows: each chunk packs B again, which costs 1/(2·rows) of its flops.
                 int chunks = Math.max(2, Math.min(4 * t, m / 16));
@@ -56,17 +68,6 @@ abstract class Gemm {
                     int i0 = chunk * rows, mi = Math.min(rows, m - i0);
                     serial(mi, n, k, alpha, a, aOff + i0 * ars, ars, acs, b, bOff, brs, bcs,
                             beta, c, cOff + i0 * ldc, ldc);
-                });
-                return;
-            }
-            if (n >= 2 * unit) {
-                int chunks = Math.max(2, Math.min(4 * t, n / unit));
-                int cols = roundUp((n + chunks - 1) / chunks, unit);
-                int count = (n + cols - 1) / cols;
-                parallel.forEach(count, chunk -> {
-                    int j0 = chunk * cols, nj = Math.min(cols, n - j0);
-                    serial(m, nj, k, alpha, a, aOff, ars, acs, b, bOff + j0 * bcs, brs, bcs,
-                            beta, c, cOff + j0, ldc);
                 });
                 return;
             }
