@@ -1,0 +1,119 @@
+package deeptensor.kernel.simd;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The {@link VectorOps} loops with the species as a constant. Reductions keep one vector of
+ * partial sums (lane {@code l} sums elements {@code l, l+L, ...}) and add the lanes at the end, then
+ * the scalar tail: a different order from a left-to-right sum, within the documented bound.
+ */
+final class LaneLoops extends VectorOps {
+
+    private static final VectorSpecies<Double> S = Specialized.species(MethodHandles.lookup());
+    private static final int LANES = S.length();
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    LaneLoops(Object unused) {
+    }
+
+    private static DoubleVector load(MemorySegment s, long element) {
+        return DoubleVector.fromMemorySegment(S, s, element * Double.BYTES, NATIVE);
+    }
+
+    private static double get(MemorySegment s, long element) {
+        return s.getAtIndex(D, element);
+    }
+
+    private static void set(MemorySegment s, long element, double value) {
+        s.setAtIndex(D, element, value);
+    }
+
+    @Override
+    void multiply(MemorySegment x, long xOff, MemorySegment y, long yOff, MemorySegment out, long outOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += LANES) {
+            load(x, xOff + i).mul(load(y, yOff + i)).intoMemorySegment(out, (outOff + i) * Double.BYTES, NATIVE);
+        }
+        for (; i < n; i++) {
+            set(out, outOff + i, get(x, xOff + i) * get(y, yOff + i));
+        }
+    }
+
+    @Override
+    void multiplyAdd(MemorySegment x, long xOff, MemorySegment y, long yOff, MemorySegment out, long outOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += LANES) {
+            load(x, xOff + i).fma(load(y, yOff + i), load(out, outOff + i))
+                    .intoMemorySegment(out, (outOff + i) * Double.BYTES, NATIVE);
+        }
+        for (; i < n; i++) {
+            set(out, outOff + i, Math.fma(get(x, xOff + i), get(y, yOff + i), get(out, outOff + i)));
+        }
+    }
+
+    @Override
+    void axpy(double alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        int i = 0;
+        DoubleVector a = DoubleVector.broadcast(S, alpha);
+        for (int bound = S.loopBound(n); i < bound; i += LANES) {
+            load(x, xOff + i).fma(a, load(y, yOff + i)).intoMemorySegment(y, (yOff + i) * Double.BYTES, NATIVE);
+        }
+        for (; i < n; i++) {
+            set(y, yOff + i, Math.fma(get(x, xOff + i), alpha, get(y, yOff + i)));
+        }
+    }
+
+    @Override
+    void scale(double alpha, MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += LANES) {
+            load(x, xOff + i).mul(alpha).intoMemorySegment(out, (outOff + i) * Double.BYTES, NATIVE);
+        }
+        for (; i < n; i++) {
+            set(out, outOff + i, alpha * get(x, xOff + i));
+        }
+    }
+
+    @Override
+    double dot(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        int i = 0;
+        double sum = 0;
+        int bound = S.loopBound(n);
+        if (bound > 0) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (; i < bound; i += LANES) {
+                acc = load(x, xOff + i).fma(load(y, yOff + i), acc);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum = Math.fma(get(x, xOff + i), get(y, yOff + i), sum);
+        }
+        return sum;
+    }
+
+    @Override
+    double sum(MemorySegment x, long xOff, int n) {
+        int i = 0;
+        double sum = 0;
+        int bound = S.loopBound(n);
+        if (bound > 0) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (; i < bound; i += LANES) {
+                acc = acc.add(load(x, xOff + i));
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum += get(x, xOff + i);
+        }
+        return sum;
+    }
+}
