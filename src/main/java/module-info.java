@@ -12,4 +12,5 @@ module deeptensor {
 
     exports deeptensor.tensor;
     exports deeptensor.kernel;
+    exports deeptensor.model;
 }
