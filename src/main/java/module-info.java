@@ -13,4 +13,5 @@ module deeptensor {
     exports deeptensor.tensor;
     exports deeptensor.kernel;
     exports deeptensor.model;
+    exports deeptensor.train;
 }
