@@ -85,6 +85,34 @@ public final class TuckerModel extends Model {
         return core.shape();
     }
 
+    /**
+     * The Frobenius norms of the core's slices along {@code mode}: entry {@code j} is
+     * {@code ‖G_(mode), j‖}, the norm of all core entries whose index on {@code mode} is {@code j}
+     * (science.md §4.7, the AISTATS "implicit multilinear rank" groups).
+     */
+    public double[] coreSliceNorms(int mode) {
+        return sliceNorms(core, mode);
+    }
+
+    /** The Frobenius norms of the slices of {@code tensor} along {@code mode}. */
+    public static double[] sliceNorms(Tensor tensor, int mode) {
+        if (mode < 0 || mode >= tensor.order()) {
+            throw new IllegalArgumentException("mode " + mode + " does not exist in a tensor of shape " + tensor.shape());
+        }
+        double[] sums = new double[tensor.dim(mode)];
+        long right = tensor.shape().sizeOf(mode + 1, tensor.order());
+        int dim = tensor.dim(mode);
+        java.lang.foreign.MemorySegment s = tensor.segment();
+        for (long offset = 0; offset < tensor.size(); offset++) {
+            double v = s.getAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, offset);
+            sums[(int) ((offset / right) % dim)] += v * v;
+        }
+        for (int j = 0; j < dim; j++) {
+            sums[j] = Math.sqrt(sums[j]);
+        }
+        return sums;
+    }
+
     @Override
     public String describe() {
         return "Tucker " + shape() + ", core " + core.shape() + ", " + factors().get(0).form();
