@@ -12,6 +12,7 @@ module deeptensor {
 
     exports deeptensor.tensor;
     exports deeptensor.kernel;
+    exports deeptensor.linalg;
     exports deeptensor.model;
     exports deeptensor.train;
 }
