@@ -13,6 +13,7 @@ module deeptensor {
     exports deeptensor.tensor;
     exports deeptensor.kernel;
     exports deeptensor.linalg;
+    exports deeptensor.metrics;
     exports deeptensor.model;
     exports deeptensor.train;
 }
