@@ -10,6 +10,7 @@ module deeptensor {
     requires static java.management;
     requires static jdk.management;
 
+    exports deeptensor;
     exports deeptensor.tensor;
     exports deeptensor.kernel;
     exports deeptensor.linalg;
