@@ -26,6 +26,29 @@ public final class CoreSlices {
         return new CoreSlices(norms);
     }
 
+    /**
+     * The norms of the groups (core slice {@code j} of mode {@code n}, column {@code j} of the
+     * end-to-end factor {@code U^n}): {@code ‖G_(n), j‖ · ‖u_j^n‖}. Unlike the raw slice norms these do not
+     * change under the model's symmetry (slice times α, column divided by α), so they say how much each
+     * group contributes whatever the balance between core and factors.
+     */
+    public static CoreSlices groups(TuckerModel model) {
+        model.forwardFactors();
+        double[][] norms = new double[model.shape().order()][];
+        for (int n = 0; n < norms.length; n++) {
+            norms[n] = model.coreSliceNorms(n);
+            deeptensor.tensor.Tensor factor = model.factors().get(n).matrix();
+            for (int j = 0; j < norms[n].length; j++) {
+                double sum = 0;
+                for (int i = 0; i < factor.rows(); i++) {
+                    sum += factor.get(i, j) * factor.get(i, j);
+                }
+                norms[n][j] *= Math.sqrt(sum);
+            }
+        }
+        return new CoreSlices(norms);
+    }
+
     /** The slice norms of mode {@code mode}, in index order. */
     public double[] norms(int mode) {
         return norms[mode].clone();

@@ -50,6 +50,40 @@ public sealed interface Initializer permits Initializer.Gaussian, Initializer.No
     }
 
     /**
+     * The {@link EndToEnd} initializer whose model tensor starts with entries of root-mean-square about
+     * {@code rms}. With i.i.d. end-to-end entries of std σ the entries of the model have RMS
+     * {@code √R·σ^N} (CP, R components), {@code σ^{N+1}·Π√R_n} (Tucker, core of shape R_1×…×R_N) and
+     * {@code σ^N·Π√r_k} (tensor train, inner ranks r_k); this solves for σ.
+     */
+    static Initializer endToEndWithRms(deeptensor.model.Model model, double rms) {
+        InitSchemes.checkScale("rms", rms);
+        int order = model.shape().order();
+        double logGain = 0;
+        int factors;
+        switch (model) {
+            case deeptensor.model.CpModel cp -> {
+                logGain = 0.5 * Math.log(cp.rank());
+                factors = order;
+            }
+            case deeptensor.model.TuckerModel tucker -> {
+                for (int n = 0; n < order; n++) {
+                    logGain += 0.5 * Math.log(tucker.coreShape().dim(n));
+                }
+                factors = order + 1;
+            }
+            case deeptensor.model.TensorTrainModel tt -> {
+                int[] ranks = tt.ranks();
+                for (int k = 1; k < order; k++) {
+                    logGain += 0.5 * Math.log(ranks[k]);
+                }
+                factors = order;
+            }
+            default -> throw new IllegalArgumentException("no initialization scale rule for " + model.describe());
+        }
+        return new EndToEnd(Math.exp((Math.log(rms) - logGain) / factors));
+    }
+
+    /**
      * i.i.d. Gaussian.
      *
      * @param std standard deviation, positive

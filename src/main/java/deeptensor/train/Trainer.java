@@ -20,7 +20,9 @@ import java.util.Objects;
  *       last few checks. Off by default, on purpose: deep factorizations sit on long plateaus before
  *       each new component is learned (science.md §5.3), and a plateau rule would cut them short.</li>
  *   <li>{@link #patience}: with a validation part, stop when the validation loss has not improved for
- *       this many checks, and restore the parameters of the best check (default 0: off).</li>
+ *       this many checks while the training loss kept falling (default 0: off). Independently,
+ *       {@link #keepBest} (default on) ends every run that has a validation part with the parameters
+ *       of its best validation check.</li>
  *   <li>Divergence, always on: a NaN or infinite loss, or one above {@link #explodeFactor} times the
  *       larger of the first loss and the mean square of the targets, stops the run and restores the
  *       last good state (from the last check), with a message that says what to change.</li>
@@ -46,6 +48,7 @@ public final class Trainer {
     private int plateauChecks;
     private double plateauRelativeDecrease = 1e-4;
     private int patience;
+    private boolean keepBest = true;
     private int batchSize;
     private long seed;
     private double explodeFactor = 1e4;
@@ -107,12 +110,23 @@ public final class Trainer {
         return this;
     }
 
-    /** Early stopping: stop after {@code checks} checks without a better validation loss (0 turns it off). */
+    /**
+     * Early stopping: stop after {@code checks} checks without a better validation loss (0 turns it
+     * off). Only checks at which the training loss is still falling (by more than 0.1 % since the
+     * previous check) count: on a plateau neither loss moves, and a deep model on the plateau before
+     * its next component must not be stopped there.
+     */
     public Trainer patience(int checks) {
         if (checks < 0) {
             throw new IllegalArgumentException("patience must not be negative, got " + checks);
         }
         this.patience = checks;
+        return this;
+    }
+
+    /** With a validation part, whether to end with the parameters of the best validation check (default true). */
+    public Trainer keepBest(boolean keep) {
+        this.keepBest = keep;
         return this;
     }
 
@@ -188,12 +202,12 @@ public final class Trainer {
     }
 
     Settings settings() {
-        return new Settings(optimizer, maxSteps, lossTolerance, checkEvery, plateauChecks, plateauRelativeDecrease, patience,
+        return new Settings(optimizer, maxSteps, lossTolerance, checkEvery, plateauChecks, plateauRelativeDecrease, patience, keepBest,
                 batchSize, seed, explodeFactor, List.copyOf(listeners), checkpoint, checkpointEvery, resumeFrom);
     }
 
     record Settings(Optimizer optimizer, long maxSteps, double lossTolerance, int checkEvery, int plateauChecks,
-                    double plateauRelativeDecrease, int patience, int batchSize, long seed, double explodeFactor,
+                    double plateauRelativeDecrease, int patience, boolean keepBest, int batchSize, long seed, double explodeFactor,
                     List<Interval> listeners, Path checkpoint, long checkpointEvery, Path resumeFrom) {
     }
 }

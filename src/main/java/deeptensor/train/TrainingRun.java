@@ -86,14 +86,15 @@ final class TrainingRun implements AutoCloseable {
                     lastGood.restore(model, state);
                     break;
                 }
+                double previousTrainLoss = lastGood.loss();
                 lastGood.take(model, state, step, trainLoss);
                 if (validation != null) {
                     if (validationLoss < bestValidation) {
                         bestValidation = validationLoss;
                         best.take(model, state, step, validationLoss);
                         checksSinceBest = 0;
-                    } else {
-                        checksSinceBest++;
+                    } else if (!(trainLoss > (1 - 1e-3) * previousTrainLoss)) {
+                        checksSinceBest++; // still fitting the training part, no longer improving on validation
                     }
                 }
                 if (trainLoss <= settings.lossTolerance()) {
@@ -119,7 +120,7 @@ final class TrainingRun implements AutoCloseable {
             }
             notifyListeners(step, loss, trainLoss, validationLoss, start);
         }
-        if (best != null && settings.patience() > 0 && reason != StopReason.DIVERGED && best.step() >= 0) {
+        if (best != null && settings.keepBest() && reason != StopReason.DIVERGED && best.step() >= 0) {
             best.restore(model, state);
         }
         if (settings.checkpoint() != null && reason != StopReason.DIVERGED) {

@@ -163,6 +163,24 @@ class MetricsTest {
     }
 
     @Test
+    void groupNormsDoNotChangeUnderTheCoreFactorSymmetry() {
+        try (TuckerModel model = Tucker.shallow().build(Shape.of(3, 4, 2))) {
+            Initializer.gaussian(1.0).initialize(model, 4);
+            double[] before = CoreSlices.groups(model).norms(1);
+            // Scale core slice 2 of mode 1 by 3 and column 2 of U² by 1/3: the model tensor is unchanged.
+            for (int i = 0; i < 3; i++) {
+                for (int k = 0; k < 2; k++) {
+                    model.core().set(3 * model.core().get(i, 2, k), i, 2, k);
+                }
+            }
+            for (int i = 0; i < 4; i++) {
+                model.factors().get(1).matrix().set(model.factors().get(1).matrix().get(i, 2) / 3, i, 2);
+            }
+            assertArrayEquals(before, CoreSlices.groups(model).norms(1), 1e-12);
+        }
+    }
+
+    @Test
     void completionErrorsSplitObservedAndUnobservedEntries() {
         try (Tensor truth = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2);
              Tensor estimate = Tensor.of(new double[] {1, 2, 3, 6}, 2, 2);

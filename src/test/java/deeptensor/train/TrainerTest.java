@@ -119,6 +119,20 @@ class TrainerTest {
     }
 
     @Test
+    void aPlateauIsNotMistakenForOverfitting() {
+        // A step so small that neither loss moves: the validation loss never improves after the first
+        // check, but the training loss is not falling either, so patience must not run out.
+        try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
+             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Model model = CP.deep(3).build(SHAPE)) {
+            Initializer.gaussian(1e-3).initialize(model, 13);
+            TrainingResult result = new Trainer().optimizer(Optimizer.gradientDescent(1e-6)).maxSteps(400).checkEvery(10).patience(2)
+                    .fit(model, split);
+            assertEquals(StopReason.MAX_STEPS, result.reason(), result.message());
+        }
+    }
+
+    @Test
     void plateauRuleStopsAStalledRun() {
         try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 2, 60, 1); Model model = CP.shallow().rank(3).build(SHAPE)) {
             Initializer.gaussian(0.3).initialize(model, 2);
