@@ -10,8 +10,12 @@ module deeptensor {
     requires static java.management;
     requires static jdk.management;
 
+    exports deeptensor;
     exports deeptensor.tensor;
     exports deeptensor.kernel;
     exports deeptensor.linalg;
     exports deeptensor.io;
+    exports deeptensor.metrics;
+    exports deeptensor.model;
+    exports deeptensor.train;
 }

@@ -1,0 +1,220 @@
+package deeptensor;
+
+import deeptensor.model.ModelSpec;
+import deeptensor.model.Tucker;
+import deeptensor.train.Initializer;
+import deeptensor.train.Optimizer;
+import deeptensor.train.Trainer;
+import deeptensor.train.TrainingListener;
+import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Tensor;
+import java.util.Objects;
+
+/**
+ * Tensor completion by deep factorization, in one call: give the observed entries, get the whole
+ * tensor back with a report of what was found. No rank has to be chosen: the model is
+ * over-parameterized and gradient descent from a small initialization finds a low-rank fit.
+ *
+ * <h2>Example</h2>
+ * <pre>{@code
+ * // Half the entries of x[i][j][k] = (i + 1)·(j + 1) + k, a tensor of multilinear rank (2, 2, 2).
+ * Shape shape = Shape.of(10, 10, 10);
+ * List<int[]> where = new ArrayList<>();
+ * List<Double> what = new ArrayList<>();
+ * for (int i = 0; i < 10; i++) {
+ *     for (int j = 0; j < 10; j++) {
+ *         for (int k = 0; k < 10; k++) {
+ *             if ((i + 2 * j + 3 * k) % 2 == 0) {
+ *                 where.add(new int[] {i, j, k});
+ *                 what.add((i + 1.0) * (j + 1) + k);
+ *             }
+ *         }
+ *     }
+ * }
+ * try (Coordinates at = Coordinates.of(shape, where.toArray(int[][]::new));
+ *      Tensor values = Tensor.of(what.stream().mapToDouble(Double::doubleValue).toArray(), what.size());
+ *      CompletionResult result = Completion.of(at, values).model(Tucker.deep(2)).seed(7).fit()) {
+ *     Tensor completed = result.completed();      // 10×10×10, every entry filled in
+ *     System.out.println(result.report());        // errors, ranks found, steps, time
+ * }
+ * }</pre>
+ *
+ * <h2>What {@link #fit()} does</h2>
+ * <ol>
+ *   <li>Scales the observed values to root-mean-square 1 (the result is scaled back), so that the
+ *       defaults below do not depend on the data's units.</li>
+ *   <li>Holds out a validation part ({@link #validationFraction}, default 10 %) of the observed entries,
+ *       chosen with the seed.</li>
+ *   <li>Builds the model ({@link #model}, default {@code Tucker.deep(2)}: full core, factor columns that
+ *       are chains of depth 2) and initializes it so that the model tensor starts with entries of RMS
+ *       {@link #initScale} (default 1e-2) times the data's, the same at every depth.</li>
+ *   <li>Trains it with the optimizer ({@link #optimizer}, default Adam with learning rate 1e-2), full
+ *       batch unless {@link #batchSize} is set, for at most {@link #maxSteps} steps (default 5 000), keeping
+ *       the parameters with the best validation loss (checked every 50 steps; early stop after
+ *       {@link #patience} checks without improvement, default 40).</li>
+ *   <li>Reconstructs the whole tensor and reports the errors and the ranks found
+ *       ({@link CompletionReport}).</li>
+ * </ol>
+ * Everything random comes from {@link #seed}: the same inputs and seed give a bit-identical result.
+ */
+public final class Completion {
+
+    private final Coordinates at;
+    private final Tensor values;
+    private ModelSpec spec = Tucker.deep(2);
+    private long seed;
+    private Optimizer optimizer = Optimizer.adam(3e-3);
+    private Initializer initializer;
+    private double initScale = 1e-8;
+    private long maxSteps = 10_000;
+    private double validationFraction = 0.1;
+    private int patience = 40;
+    private int checkEvery = 50;
+    private int batchSize;
+    private double lossTolerance;
+    private TrainingListener listener;
+    private int listenerEvery;
+
+    private Completion(Coordinates at, Tensor values) {
+        this.at = at;
+        this.values = values;
+    }
+
+    /**
+     * A completion of the tensor whose observed entries are at {@code at} (which carries the shape)
+     * with the given values, one per coordinate. The inputs are read, not kept or closed.
+     */
+    public static Completion of(Coordinates at, Tensor values) {
+        Objects.requireNonNull(at, "observed coordinates");
+        Objects.requireNonNull(values, "observed values");
+        if (values.order() != 1 || values.dim(0) != at.count()) {
+            throw new IllegalArgumentException(at.count() + " observed coordinates need a vector of " + at.count()
+                    + " values, got shape " + values.shape());
+        }
+        if (at.count() == 0) {
+            throw new IllegalArgumentException("nothing is observed: a completion needs at least one observed entry of " + at.shape());
+        }
+        for (int e = 0; e < at.count(); e++) {
+            if (!Double.isFinite(values.getFlat(e))) {
+                throw new IllegalArgumentException("observed value " + e + " at " + java.util.Arrays.toString(index(at, e))
+                        + " is " + values.getFlat(e) + "; observed values must be finite (leave missing entries out)");
+            }
+        }
+        return new Completion(at, values);
+    }
+
+    private static int[] index(Coordinates at, int e) {
+        int[] index = new int[at.order()];
+        for (int n = 0; n < index.length; n++) {
+            index[n] = at.index(e, n);
+        }
+        return index;
+    }
+
+    /** The model to fit (default {@code Tucker.deep(2)}). */
+    public Completion model(ModelSpec spec) {
+        this.spec = Objects.requireNonNull(spec, "model");
+        return this;
+    }
+
+    /** The seed of every random choice (initialization, validation split, mini-batches). */
+    public Completion seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** The optimizer (default Adam, learning rate 1e-2). */
+    public Completion optimizer(Optimizer optimizer) {
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        return this;
+    }
+
+    /** An explicit initializer, overriding {@link #initScale}. */
+    public Completion initializer(Initializer initializer) {
+        this.initializer = Objects.requireNonNull(initializer, "initializer");
+        return this;
+    }
+
+    /** The RMS of the initial model tensor relative to the data's RMS (default 1e-2). */
+    public Completion initScale(double relativeRms) {
+        if (!(relativeRms > 0) || Double.isInfinite(relativeRms)) {
+            throw new IllegalArgumentException("the initial scale must be a positive finite number, got " + relativeRms);
+        }
+        this.initScale = relativeRms;
+        return this;
+    }
+
+    /** The step budget (default 5 000). */
+    public Completion maxSteps(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("the step budget must not be negative, got " + steps);
+        }
+        this.maxSteps = steps;
+        return this;
+    }
+
+    /** The share of observed entries held out for validation, in [0, 1) (default 0.1; 0 turns validation off). */
+    public Completion validationFraction(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("the validation fraction must be in [0, 1), got " + fraction);
+        }
+        this.validationFraction = fraction;
+        return this;
+    }
+
+    /** Checks without a better validation loss before stopping (default 40; 0 never stops early). */
+    public Completion patience(int checks) {
+        if (checks < 0) {
+            throw new IllegalArgumentException("patience must not be negative, got " + checks);
+        }
+        this.patience = checks;
+        return this;
+    }
+
+    /** Steps between checks of the training and validation loss (default 50). */
+    public Completion checkEvery(int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("checks must run every 1 or more steps, got " + steps);
+        }
+        this.checkEvery = steps;
+        return this;
+    }
+
+    /** Mini-batches of {@code size} observed entries (default 0: full batch). */
+    public Completion batchSize(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("the batch size must not be negative, got " + size);
+        }
+        this.batchSize = size;
+        return this;
+    }
+
+    /** Stop once the training MSE, on the RMS-1 scale, is at most {@code tolerance} (default 0: off). */
+    public Completion lossTolerance(double tolerance) {
+        if (!(tolerance >= 0)) {
+            throw new IllegalArgumentException("the loss tolerance must be ≥ 0, got " + tolerance);
+        }
+        this.lossTolerance = tolerance;
+        return this;
+    }
+
+    /** Calls {@code listener} every {@code every} steps (progress bars, logging). */
+    public Completion listener(int every, TrainingListener listener) {
+        if (every < 1) {
+            throw new IllegalArgumentException("a listener needs an interval of 1 or more steps, got " + every);
+        }
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.listenerEvery = every;
+        return this;
+    }
+
+    /** Fits the model and returns the completed tensor with its report; close the result. */
+    public CompletionResult fit() {
+        Trainer trainer = new Trainer().optimizer(optimizer).maxSteps(maxSteps).checkEvery(checkEvery).lossTolerance(lossTolerance)
+                .batchSize(batchSize).patience(validationFraction > 0 ? patience : 0);
+        if (listener != null) {
+            trainer.listener(listenerEvery, listener);
+        }
+        return new CompletionRun(at, values, spec, seed, initializer, initScale, validationFraction, trainer).run();
+    }
+}

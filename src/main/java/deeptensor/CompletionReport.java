@@ -1,0 +1,154 @@
+package deeptensor;
+
+import deeptensor.metrics.ComponentNorms;
+import deeptensor.metrics.UnfoldingSpectra;
+import deeptensor.model.CpModel;
+import deeptensor.model.Model;
+import deeptensor.model.TuckerModel;
+import deeptensor.train.StopReason;
+import deeptensor.train.TrainingResult;
+import deeptensor.linalg.ModeSpectra;
+import deeptensor.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The report of a completion: how well the observed entries are fitted, on the training part and on
+ * the held-out validation part, what ranks the completed tensor has, and how the training went.
+ *
+ * <p>"Ranks found" are numerical ranks at a relative threshold {@link #RANK_THRESHOLD}: a singular
+ * value (or CP component norm, or Tucker core-slice norm) counts if it exceeds that fraction of the
+ * largest one. Effective ranks (Roy &amp; Vetterli) need no threshold.
+ *
+ * @param model               the model fitted, described
+ * @param steps               optimization steps done
+ * @param stopReason          why training stopped
+ * @param stopMessage         the trainer's explanation
+ * @param seconds             wall time of the training
+ * @param trainMse            mean squared error on the training entries, in the data's units
+ * @param validationMse       the same on the validation entries (NaN without validation)
+ * @param trainRelativeError  {@code ‖W − Y‖/‖Y‖} on the training entries
+ * @param validationRelativeError the same on the validation entries (NaN without validation)
+ * @param modeRanks           numerical rank of every mode-n unfolding of the completed tensor
+ * @param modeEffectiveRanks  effective rank of every mode-n unfolding
+ * @param modeSingularValues  the n-mode singular values of the completed tensor
+ * @param structureRanks      model-specific ranks: CP, one value, the number of significant components;
+ *                            tensor train, the numerical ranks of the TT unfoldings of the completed
+ *                            tensor; Tucker, none (its multilinear ranks are {@code modeRanks}; see
+ *                            {@link deeptensor.metrics.CoreSlices} for the core-slice measures)
+ * @param observed            number of observed entries (training and validation)
+ */
+public record CompletionReport(String model, long steps, StopReason stopReason, String stopMessage, double seconds,
+                               double trainMse, double validationMse, double trainRelativeError, double validationRelativeError,
+                               int[] modeRanks, double[] modeEffectiveRanks, double[][] modeSingularValues, int[] structureRanks,
+                               int observed) {
+
+    /** Relative threshold of the numerical ranks. */
+    public static final double RANK_THRESHOLD = 1e-2;
+
+    static CompletionReport of(Model model, Tensor completed, TrainingResult training, double scale, double trainMeanSquare,
+                               double validationMeanSquare, int observed) {
+        double[][] spectra = UnfoldingSpectra.modeSingularValues(completed);
+        int[] modeRanks = new int[spectra.length];
+        for (int n = 0; n < spectra.length; n++) {
+            modeRanks[n] = ModeSpectra.numericalRank(spectra[n], RANK_THRESHOLD);
+        }
+        int[] structure;
+        if (model instanceof CpModel cp) {
+            structure = new int[] {ComponentNorms.of(cp).numericalRank(RANK_THRESHOLD)};
+        } else if (model instanceof TuckerModel) {
+            // Core-slice counts (CoreSlices) depend on how the optimizer spreads weight over unused
+            // slices and columns whose products cancel; the mode ranks above are the reliable answer.
+            structure = new int[0];
+        } else {
+            double[][] tt = UnfoldingSpectra.ttSingularValues(completed);
+            structure = new int[tt.length];
+            for (int k = 0; k < tt.length; k++) {
+                structure[k] = ModeSpectra.numericalRank(tt[k], RANK_THRESHOLD);
+            }
+        }
+        double units = scale * scale;
+        return new CompletionReport(model.describe(), training.steps(), training.reason(), training.message(), training.elapsedSeconds(),
+                training.trainLoss() * units, training.validationLoss() * units,
+                Math.sqrt(training.trainLoss() / trainMeanSquare), Math.sqrt(training.validationLoss() / validationMeanSquare),
+                modeRanks, UnfoldingSpectra.effectiveRanks(spectra), spectra, structure, observed);
+    }
+
+    /** A few readable lines. */
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%s%n", model)
+                + String.format(Locale.ROOT, "  observed entries: %d; steps: %d in %.2f s (%s)%n", observed, steps, seconds, stopReason)
+                + String.format(Locale.ROOT, "  train MSE %.4g (relative error %.3g), validation MSE %.4g (relative error %.3g)%n",
+                        trainMse, trainRelativeError, validationMse, validationRelativeError)
+                + String.format(Locale.ROOT, "  ranks found per mode: %s; effective ranks: %s%s",
+                        Arrays.toString(modeRanks), format(modeEffectiveRanks),
+                        structureRanks.length == 0 ? "" : "; " + structureName() + ": " + Arrays.toString(structureRanks));
+    }
+
+    private String structureName() {
+        return model.startsWith("CP") ? "significant components" : "TT ranks";
+    }
+
+    private static String format(double[] values) {
+        StringBuilder text = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            text.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.2f", values[i]));
+        }
+        return text.append(']').toString();
+    }
+
+    /** The report as one JSON object (singular values included). */
+    public String toJson() {
+        StringBuilder json = new StringBuilder("{");
+        json.append("\"model\":").append(quote(model));
+        json.append(",\"observed\":").append(observed);
+        json.append(",\"steps\":").append(steps);
+        json.append(",\"stopReason\":").append(quote(stopReason.name()));
+        json.append(",\"stopMessage\":").append(quote(stopMessage));
+        json.append(",\"seconds\":").append(number(seconds));
+        json.append(",\"trainMse\":").append(number(trainMse));
+        json.append(",\"validationMse\":").append(number(validationMse));
+        json.append(",\"trainRelativeError\":").append(number(trainRelativeError));
+        json.append(",\"validationRelativeError\":").append(number(validationRelativeError));
+        json.append(",\"rankThreshold\":").append(number(RANK_THRESHOLD));
+        json.append(",\"modeRanks\":").append(Arrays.toString(modeRanks));
+        json.append(",\"modeEffectiveRanks\":[");
+        for (int i = 0; i < modeEffectiveRanks.length; i++) {
+            json.append(i > 0 ? "," : "").append(number(modeEffectiveRanks[i]));
+        }
+        json.append("],\"modeSingularValues\":[");
+        for (int n = 0; n < modeSingularValues.length; n++) {
+            json.append(n > 0 ? "," : "").append('[');
+            for (int i = 0; i < modeSingularValues[n].length; i++) {
+                json.append(i > 0 ? "," : "").append(number(modeSingularValues[n][i]));
+            }
+            json.append(']');
+        }
+        json.append("],\"structureRanks\":").append(Arrays.toString(structureRanks));
+        return json.append('}').toString();
+    }
+
+    private static String number(double value) {
+        return Double.isFinite(value) ? Double.toString(value) : "null";
+    }
+
+    private static String quote(String text) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : (text == null ? "" : text).toCharArray()) {
+            switch (c) {
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                case '\n' -> quoted.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        quoted.append(c);
+                    }
+                }
+            }
+        }
+        return quoted.append('"').toString();
+    }
+}

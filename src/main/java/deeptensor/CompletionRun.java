@@ -1,0 +1,81 @@
+package deeptensor;
+
+import deeptensor.model.Model;
+import deeptensor.model.ModelSpec;
+import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Tensor;
+import deeptensor.train.Initializer;
+import deeptensor.train.Split;
+import deeptensor.train.Trainer;
+import deeptensor.train.TrainingResult;
+import java.util.SplittableRandom;
+
+/** The steps of {@link Completion#fit()}: scale, split, build, initialize, train, reconstruct, report. */
+final class CompletionRun {
+
+    private final Coordinates at;
+    private final Tensor values;
+    private final ModelSpec spec;
+    private final long seed;
+    private final Initializer initializer;
+    private final double initScale;
+    private final double validationFraction;
+    private final Trainer trainer;
+
+    CompletionRun(Coordinates at, Tensor values, ModelSpec spec, long seed, Initializer initializer, double initScale,
+                  double validationFraction, Trainer trainer) {
+        this.at = at;
+        this.values = values;
+        this.spec = spec;
+        this.seed = seed;
+        this.initializer = initializer;
+        this.initScale = initScale;
+        this.validationFraction = validationFraction;
+        this.trainer = trainer;
+    }
+
+    CompletionResult run() {
+        // Independent streams for the three random choices, so that changing one setting (say the
+        // validation fraction) does not change the initialization.
+        SplittableRandom seeds = new SplittableRandom(seed);
+        long initSeed = seeds.nextLong(), splitSeed = seeds.nextLong(), batchSeed = seeds.nextLong();
+        double rms = rms(values);
+        double scale = rms > 0 ? rms : 1;
+        try (Tensor scaled = values.copy();
+             Model model = spec.build(at.shape())) {
+            for (long e = 0; e < scaled.size(); e++) {
+                scaled.setFlat(e, scaled.getFlat(e) / scale);
+            }
+            try (Split split = Split.holdOut(at, scaled, validationFraction, splitSeed)) {
+                Initializer init = initializer != null ? initializer : Initializer.endToEndWithRms(model, initScale);
+                init.initialize(model, initSeed);
+                TrainingResult training = trainer.seed(batchSeed).fit(model, split);
+                Tensor completed = Tensor.zeros(at.shape());
+                try {
+                    model.reconstruct(completed);
+                    for (long i = 0; i < completed.size(); i++) {
+                        completed.setFlat(i, completed.getFlat(i) * scale);
+                    }
+                    CompletionReport report = CompletionReport.of(model, completed, training, scale, meanSquare(split.trainValues()),
+                            split.hasValidation() ? meanSquare(split.validationValues()) : Double.NaN, at.count());
+                    return new CompletionResult(completed, report);
+                } catch (RuntimeException | Error failure) {
+                    completed.close();
+                    throw failure;
+                }
+            }
+        }
+    }
+
+    private static double rms(Tensor values) {
+        return Math.sqrt(meanSquare(values));
+    }
+
+    private static double meanSquare(Tensor values) {
+        double sum = 0;
+        for (long e = 0; e < values.size(); e++) {
+            sum += values.getFlat(e) * values.getFlat(e);
+        }
+        return sum / Math.max(1, values.size());
+    }
+}

@@ -1,0 +1,15 @@
+package deeptensor.train;
+
+/** Why a training run ended. */
+public enum StopReason {
+    /** The step budget was used up. */
+    MAX_STEPS,
+    /** The training loss reached the tolerance. */
+    TOLERANCE,
+    /** The training loss stopped decreasing (plateau rule). */
+    PLATEAU,
+    /** The validation loss stopped improving (patience rule); the best state was restored. */
+    EARLY_STOPPING,
+    /** The loss became NaN/infinite or exploded; the last good state was restored. */
+    DIVERGED
+}
