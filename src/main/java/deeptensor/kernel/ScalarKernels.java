@@ -104,8 +104,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void cpReconstruct(Tensor[] factors, Tensor out) {
-        int rank = ShapeChecks.cpFactors("CP reconstruction", out.shape(), factors);
-        ShapeChecks.distinct("CP reconstruction", out, factors);
+        int rank = ShapeChecks.cpReconstruct(factors, out);
         int[] index = new int[out.order()];
         MemorySegment so = out.segment();
         for (long offset = 0; offset < out.size(); offset++) {
@@ -128,12 +127,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void mttkrp(Tensor x, Tensor[] factors, int mode, Tensor out) {
-        ShapeChecks.mode("MTTKRP", x, mode);
-        ShapeChecks.matrix("MTTKRP output", out);
-        int rank = ShapeChecks.cpFactors("MTTKRP", x.shape(), factors, mode, out.cols());
-        ShapeChecks.sameShape("MTTKRP output", Shape.of(x.dim(mode), rank), out);
-        ShapeChecks.distinct("MTTKRP", out, x);
-        ShapeChecks.distinct("MTTKRP", out, factors);
+        int rank = ShapeChecks.mttkrp(x, factors, mode, out);
         out.fill(0);
         int[] index = new int[x.order()];
         MemorySegment sx = x.segment();
@@ -154,9 +148,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void gram(Tensor a, Tensor out) {
-        ShapeChecks.matrix("Gram input", a);
-        ShapeChecks.sameShape("Gram output", Shape.of(a.cols(), a.cols()), out);
-        ShapeChecks.distinct("Gram", out, a);
+        ShapeChecks.gram(a, out);
         for (int i = 0; i < a.cols(); i++) {
             for (int j = 0; j < a.cols(); j++) {
                 double sum = 0;
@@ -170,9 +162,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void unfold(Tensor x, int mode, Tensor out) {
-        ShapeChecks.mode("unfold", x, mode);
-        ShapeChecks.sameShape("unfolding", unfoldedShape(x.shape(), mode), out);
-        ShapeChecks.distinct("unfold", out, x);
+        ShapeChecks.unfold(x, mode, out);
         int[] index = new int[x.order()];
         for (long offset = 0; offset < x.size(); offset++) {
             x.shape().index(offset, index);
@@ -182,9 +172,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void fold(Tensor matrix, int mode, Tensor out) {
-        ShapeChecks.mode("fold", out, mode);
-        ShapeChecks.sameShape("matrix to fold", unfoldedShape(out.shape(), mode), matrix);
-        ShapeChecks.distinct("fold", out, matrix);
+        ShapeChecks.fold(matrix, mode, out);
         int[] index = new int[out.order()];
         for (long offset = 0; offset < out.size(); offset++) {
             out.shape().index(offset, index);
@@ -218,9 +206,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void gather(Tensor x, Coordinates at, Tensor values) {
-        ShapeChecks.coordinates("gather", at, x.shape());
-        ShapeChecks.perEntry("gather", at, values);
-        ShapeChecks.distinct("gather", values, x);
+        ShapeChecks.gather(x, at, values);
         for (int e = 0; e < at.count(); e++) {
             values.setFlat(e, x.getFlat(at.offset(e)));
         }
@@ -228,9 +214,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void scatter(Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.coordinates("scatter", at, out.shape());
-        ShapeChecks.perEntry("scatter", at, weights);
-        ShapeChecks.distinct("scatter", out, weights);
+        ShapeChecks.scatter(at, weights, out);
         out.fill(0);
         for (int e = 0; e < at.count(); e++) {
             long offset = at.offset(e);
@@ -240,9 +224,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
-        int rank = ShapeChecks.cpFactors("CP evaluation", at.shape(), factors);
-        ShapeChecks.perEntry("CP evaluation", at, values);
-        ShapeChecks.distinct("CP evaluation", values, factors);
+        int rank = ShapeChecks.cpEvaluate(factors, at, values);
         int[] index = new int[at.order()];
         for (int e = 0; e < at.count(); e++) {
             entry(at, e, index);
@@ -252,13 +234,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.mode("CP scatter", factors.length, mode);
-        ShapeChecks.matrix("CP scatter output", out);
-        int rank = ShapeChecks.cpFactors("CP scatter", at.shape(), factors, mode, out.cols());
-        ShapeChecks.perEntry("CP scatter", at, weights);
-        ShapeChecks.sameShape("CP scatter output", Shape.of(at.shape().dim(mode), rank), out);
-        ShapeChecks.distinct("CP scatter", out, factors);
-        ShapeChecks.distinct("CP scatter", out, weights);
+        int rank = ShapeChecks.cpScatter(factors, mode, at, weights, out);
         out.fill(0);
         int[] index = new int[at.order()];
         for (int e = 0; e < at.count(); e++) {
@@ -277,10 +253,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
-        ShapeChecks.tuckerFactors("Tucker evaluation", core.shape(), at.shape(), factors, -1);
-        ShapeChecks.perEntry("Tucker evaluation", at, values);
-        ShapeChecks.distinct("Tucker evaluation", values, core);
-        ShapeChecks.distinct("Tucker evaluation", values, factors);
+        ShapeChecks.tuckerEvaluate(core, factors, at, values);
         int[] index = new int[at.order()];
         int[] coreIndex = new int[core.order()];
         for (int e = 0; e < at.count(); e++) {
@@ -307,10 +280,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.tuckerFactors("Tucker core scatter", out.shape(), at.shape(), factors, -1);
-        ShapeChecks.perEntry("Tucker core scatter", at, weights);
-        ShapeChecks.distinct("Tucker core scatter", out, factors);
-        ShapeChecks.distinct("Tucker core scatter", out, weights);
+        ShapeChecks.tuckerScatterCore(factors, at, weights, out);
         out.fill(0);
         int[] index = new int[at.order()];
         int[] coreIndex = new int[out.order()];
@@ -325,12 +295,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.mode("Tucker factor scatter", factors.length, mode);
-        ShapeChecks.tuckerFactors("Tucker factor scatter", core.shape(), at.shape(), factors, mode);
-        ShapeChecks.perEntry("Tucker factor scatter", at, weights);
-        ShapeChecks.sameShape("Tucker factor scatter output", Shape.of(at.shape().dim(mode), core.dim(mode)), out);
-        ShapeChecks.distinct("Tucker factor scatter", out, core, weights);
-        ShapeChecks.distinct("Tucker factor scatter", out, factors);
+        ShapeChecks.tuckerScatterFactor(core, factors, mode, at, weights, out);
         out.fill(0);
         int[] index = new int[at.order()];
         int[] coreIndex = new int[core.order()];
@@ -346,9 +311,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values) {
-        ShapeChecks.ttCores("TT evaluation", at.shape(), cores);
-        ShapeChecks.perEntry("TT evaluation", at, values);
-        ShapeChecks.distinct("TT evaluation", values, cores);
+        ShapeChecks.ttEvaluate(cores, at, values);
         int[] index = new int[at.order()];
         for (int e = 0; e < at.count(); e++) {
             entry(at, e, index);
@@ -391,14 +354,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.ttCores("TT core scatter", at.shape(), cores);
-        if (k < 0 || k >= cores.length) {
-            throw new IllegalArgumentException("TT core scatter: core " + k + " does not exist in a train of " + cores.length);
-        }
-        ShapeChecks.perEntry("TT core scatter", at, weights);
-        ShapeChecks.sameShape("TT core scatter output", cores[k].shape(), out);
-        ShapeChecks.distinct("TT core scatter", out, cores);
-        ShapeChecks.distinct("TT core scatter", out, weights);
+        ShapeChecks.ttScatterCore(cores, k, at, weights, out);
         out.fill(0);
         int[] index = new int[at.order()];
         for (int e = 0; e < at.count(); e++) {

@@ -64,6 +64,129 @@ public final class ShapeChecks {
         return columns;
     }
 
+    // ------------------------------------------------------------------ one method per kernel
+    // Every implementation calls these first, so all of them refuse the same inputs with the same words.
+
+    /** Checks {@link Kernels#cpReconstruct} and returns R. */
+    public static int cpReconstruct(Tensor[] factors, Tensor out) {
+        int rank = cpFactors("CP reconstruction", out.shape(), factors);
+        distinct("CP reconstruction", out, factors);
+        return rank;
+    }
+
+    /** Checks {@link Kernels#mttkrp} and returns R. */
+    public static int mttkrp(Tensor x, Tensor[] factors, int mode, Tensor out) {
+        mode("MTTKRP", x, mode);
+        matrix("MTTKRP output", out);
+        int rank = cpFactors("MTTKRP", x.shape(), factors, mode, out.cols());
+        sameShape("MTTKRP output", Shape.of(x.dim(mode), rank), out);
+        distinct("MTTKRP", out, x);
+        distinct("MTTKRP", out, factors);
+        return rank;
+    }
+
+    /** Checks {@link Kernels#gram}. */
+    public static void gram(Tensor a, Tensor out) {
+        matrix("Gram input", a);
+        sameShape("Gram output", Shape.of(a.cols(), a.cols()), out);
+        distinct("Gram", out, a);
+    }
+
+    /** Checks {@link Kernels#unfold}. */
+    public static void unfold(Tensor x, int mode, Tensor out) {
+        mode("unfold", x, mode);
+        sameShape("unfolding", TensorOps.unfoldedShape(x.shape(), mode), out);
+        distinct("unfold", out, x);
+    }
+
+    /** Checks {@link Kernels#fold}. */
+    public static void fold(Tensor matrix, int mode, Tensor out) {
+        mode("fold", out, mode);
+        sameShape("matrix to fold", TensorOps.unfoldedShape(out.shape(), mode), matrix);
+        distinct("fold", out, matrix);
+    }
+
+    /** Checks {@link Kernels#gather}. */
+    public static void gather(Tensor x, Coordinates at, Tensor values) {
+        coordinates("gather", at, x.shape());
+        perEntry("gather", at, values);
+        distinct("gather", values, x);
+    }
+
+    /** Checks {@link Kernels#scatter}. */
+    public static void scatter(Coordinates at, Tensor weights, Tensor out) {
+        coordinates("scatter", at, out.shape());
+        perEntry("scatter", at, weights);
+        distinct("scatter", out, weights);
+    }
+
+    /** Checks {@link Kernels#cpEvaluate} and returns R. */
+    public static int cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
+        int rank = cpFactors("CP evaluation", at.shape(), factors);
+        perEntry("CP evaluation", at, values);
+        distinct("CP evaluation", values, factors);
+        return rank;
+    }
+
+    /** Checks {@link Kernels#cpScatter} and returns R. */
+    public static int cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
+        mode("CP scatter", factors.length, mode);
+        matrix("CP scatter output", out);
+        int rank = cpFactors("CP scatter", at.shape(), factors, mode, out.cols());
+        perEntry("CP scatter", at, weights);
+        sameShape("CP scatter output", Shape.of(at.shape().dim(mode), rank), out);
+        distinct("CP scatter", out, factors);
+        distinct("CP scatter", out, weights);
+        return rank;
+    }
+
+    /** Checks {@link Kernels#tuckerEvaluate}. */
+    public static void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
+        tuckerFactors("Tucker evaluation", core.shape(), at.shape(), factors, -1);
+        perEntry("Tucker evaluation", at, values);
+        distinct("Tucker evaluation", values, core);
+        distinct("Tucker evaluation", values, factors);
+    }
+
+    /** Checks {@link Kernels#tuckerScatterCore}. */
+    public static void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
+        tuckerFactors("Tucker core scatter", out.shape(), at.shape(), factors, -1);
+        perEntry("Tucker core scatter", at, weights);
+        distinct("Tucker core scatter", out, factors);
+        distinct("Tucker core scatter", out, weights);
+    }
+
+    /** Checks {@link Kernels#tuckerScatterFactor}. */
+    public static void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
+        mode("Tucker factor scatter", factors.length, mode);
+        tuckerFactors("Tucker factor scatter", core.shape(), at.shape(), factors, mode);
+        perEntry("Tucker factor scatter", at, weights);
+        sameShape("Tucker factor scatter output", Shape.of(at.shape().dim(mode), core.dim(mode)), out);
+        distinct("Tucker factor scatter", out, core, weights);
+        distinct("Tucker factor scatter", out, factors);
+    }
+
+    /** Checks {@link Kernels#ttEvaluate}. */
+    public static void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values) {
+        ttCores("TT evaluation", at.shape(), cores);
+        perEntry("TT evaluation", at, values);
+        distinct("TT evaluation", values, cores);
+    }
+
+    /** Checks {@link Kernels#ttScatterCore}. */
+    public static void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
+        ttCores("TT core scatter", at.shape(), cores);
+        if (k < 0 || k >= cores.length) {
+            throw new IllegalArgumentException("TT core scatter: core " + k + " does not exist in a train of " + cores.length);
+        }
+        perEntry("TT core scatter", at, weights);
+        sameShape("TT core scatter output", cores[k].shape(), out);
+        distinct("TT core scatter", out, cores);
+        distinct("TT core scatter", out, weights);
+    }
+
+    // ------------------------------------------------------------------------------ building blocks
+
     /** Checks CP factors against a tensor shape and returns R. */
     public static int cpFactors(String what, Shape shape, Tensor[] factors) {
         return cpFactors(what, shape, factors, -1, -1);

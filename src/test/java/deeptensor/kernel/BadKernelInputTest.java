@@ -78,4 +78,29 @@ class BadKernelInputTest {
             }
         }
     }
+
+    @Test
+    void orderOneMttkrpAndCpScatterTakeTheRankFromTheOutput() {
+        // With one mode there is no other factor: the Khatri-Rao product of none is a row of ones,
+        // so MTTKRP copies x into every column, and the CP scatter sums the weights per index.
+        for (Kernels k : KernelsUnderTest.all()) {
+            try (Tensors t = new Tensors()) {
+                Tensor x = t.random(1, 3);
+                Tensor out = t.zeros(Shape.of(3, 5));
+                k.mttkrp(x, new Tensor[] {null}, 0, out);
+                for (int i = 0; i < 3; i++) {
+                    for (int r = 0; r < 5; r++) {
+                        assertTrue(out.get(i, r) == x.get(i), k.name() + ": MTTKRP of order 1 at " + i + ", " + r);
+                    }
+                }
+                try (Coordinates at = Coordinates.of(Shape.of(3), new int[] {2, 0, 2})) {
+                    Tensor weights = t.random(2, 3);
+                    k.cpScatter(new Tensor[] {null}, 0, at, weights, out);
+                    double expected = weights.getFlat(0) + weights.getFlat(2);
+                    assertTrue(Math.abs(out.get(2, 4) - expected) <= 1e-15 * (1 + Math.abs(expected)), k.name() + ": scatter sums per index");
+                    assertTrue(out.get(1, 0) == 0.0, k.name() + ": an index without entries gets 0");
+                }
+            }
+        }
+    }
 }

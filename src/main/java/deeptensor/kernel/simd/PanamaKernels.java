@@ -146,26 +146,19 @@ public final class PanamaKernels implements Kernels {
 
     @Override
     public void cpReconstruct(Tensor[] factors, Tensor out) {
-        int rank = ShapeChecks.cpFactors("CP reconstruction", out.shape(), factors, -1);
-        ShapeChecks.distinct("CP reconstruction", out, factors);
+        int rank = ShapeChecks.cpReconstruct(factors, out);
         cp.reconstruct(factors, rank, out);
     }
 
     @Override
     public void mttkrp(Tensor x, Tensor[] factors, int mode, Tensor out) {
-        ShapeChecks.mode("MTTKRP", x, mode);
-        int rank = ShapeChecks.cpFactors("MTTKRP", x.shape(), factors, mode);
-        ShapeChecks.sameShape("MTTKRP output", deeptensor.tensor.Shape.of(x.dim(mode), rank), out);
-        ShapeChecks.distinct("MTTKRP", out, x);
-        ShapeChecks.distinct("MTTKRP", out, factors);
+        int rank = ShapeChecks.mttkrp(x, factors, mode, out);
         cp.mttkrp(x, factors, mode, rank, out);
     }
 
     @Override
     public void gram(Tensor a, Tensor out) {
-        ShapeChecks.matrix("Gram input", a);
-        ShapeChecks.sameShape("Gram output", deeptensor.tensor.Shape.of(a.cols(), a.cols()), out);
-        ShapeChecks.distinct("Gram", out, a);
+        ShapeChecks.gram(a, out);
         long n = a.cols();
         // Aᵀ·A as one GEMM: A read through transposed strides, no copy.
         gemm.multiply(a.cols(), a.cols(), a.rows(), 1.0, a.segment(), 0, 1, n, a.segment(), 0, n, 1,
@@ -174,100 +167,67 @@ public final class PanamaKernels implements Kernels {
 
     @Override
     public void unfold(Tensor x, int mode, Tensor out) {
-        ShapeChecks.mode("unfold", x, mode);
-        ShapeChecks.sameShape("unfolding", deeptensor.kernel.TensorOps.unfoldedShape(x.shape(), mode), out);
-        ShapeChecks.distinct("unfold", out, x);
+        ShapeChecks.unfold(x, mode, out);
         Permutations.unfold(x, mode, out);
     }
 
     @Override
     public void fold(Tensor matrix, int mode, Tensor out) {
-        ShapeChecks.mode("fold", out, mode);
-        ShapeChecks.sameShape("matrix to fold", deeptensor.kernel.TensorOps.unfoldedShape(out.shape(), mode), matrix);
-        ShapeChecks.distinct("fold", out, matrix);
+        ShapeChecks.fold(matrix, mode, out);
         Permutations.fold(matrix, mode, out);
     }
 
     @Override
     public void gather(Tensor x, Coordinates at, Tensor values) {
-        ShapeChecks.coordinates("gather", at, x.shape());
-        ShapeChecks.perEntry("gather", at, values);
-        ShapeChecks.distinct("gather", values, x);
+        ShapeChecks.gather(x, at, values);
         Permutations.gather(x, at, values);
     }
 
     @Override
     public void scatter(Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.coordinates("scatter", at, out.shape());
-        ShapeChecks.perEntry("scatter", at, weights);
-        ShapeChecks.distinct("scatter", out, weights);
+        ShapeChecks.scatter(at, weights, out);
         Permutations.scatter(at, weights, out);
     }
 
     @Override
     public void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
-        int rank = ShapeChecks.cpFactors("CP evaluation", at.shape(), factors, -1);
-        ShapeChecks.perEntry("CP evaluation", at, values);
-        ShapeChecks.distinct("CP evaluation", values, factors);
+        int rank = ShapeChecks.cpEvaluate(factors, at, values);
         sampled.cpEvaluate(factors, rank, at, values);
     }
 
     @Override
     public void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        int rank = ShapeChecks.cpFactors("CP scatter", at.shape(), factors, mode);
-        ShapeChecks.perEntry("CP scatter", at, weights);
-        ShapeChecks.sameShape("CP scatter output", deeptensor.tensor.Shape.of(at.shape().dim(mode), rank), out);
-        ShapeChecks.distinct("CP scatter", out, factors);
-        ShapeChecks.distinct("CP scatter", out, weights);
+        int rank = ShapeChecks.cpScatter(factors, mode, at, weights, out);
         sampled.cpScatter(factors, mode, rank, at, weights, out);
     }
 
     @Override
     public void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
-        ShapeChecks.tuckerFactors("Tucker evaluation", core.shape(), at.shape(), factors, -1);
-        ShapeChecks.perEntry("Tucker evaluation", at, values);
-        ShapeChecks.distinct("Tucker evaluation", values, core);
-        ShapeChecks.distinct("Tucker evaluation", values, factors);
+        ShapeChecks.tuckerEvaluate(core, factors, at, values);
         sampled.tuckerEvaluate(core, factors, at, values);
     }
 
     @Override
     public void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.tuckerFactors("Tucker core scatter", out.shape(), at.shape(), factors, -1);
-        ShapeChecks.perEntry("Tucker core scatter", at, weights);
-        ShapeChecks.distinct("Tucker core scatter", out, factors);
-        ShapeChecks.distinct("Tucker core scatter", out, weights);
+        ShapeChecks.tuckerScatterCore(factors, at, weights, out);
         sampled.tuckerScatterCore(factors, at, weights, out);
     }
 
     @Override
     public void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.tuckerFactors("Tucker factor scatter", core.shape(), at.shape(), factors, mode);
-        ShapeChecks.perEntry("Tucker factor scatter", at, weights);
-        ShapeChecks.sameShape("Tucker factor scatter output", deeptensor.tensor.Shape.of(at.shape().dim(mode), core.dim(mode)), out);
-        ShapeChecks.distinct("Tucker factor scatter", out, core, weights);
-        ShapeChecks.distinct("Tucker factor scatter", out, factors);
+        ShapeChecks.tuckerScatterFactor(core, factors, mode, at, weights, out);
         sampled.tuckerScatterFactor(core, factors, mode, at, weights, out);
     }
 
     @Override
     public void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values) {
-        ShapeChecks.ttCores("TT evaluation", at.shape(), cores);
-        ShapeChecks.perEntry("TT evaluation", at, values);
-        ShapeChecks.distinct("TT evaluation", values, cores);
+        ShapeChecks.ttEvaluate(cores, at, values);
         sampled.ttEvaluate(cores, at, values);
     }
 
     @Override
     public void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.ttCores("TT core scatter", at.shape(), cores);
-        if (k < 0 || k >= cores.length) {
-            throw new IllegalArgumentException("TT core scatter: core " + k + " does not exist in a train of " + cores.length);
-        }
-        ShapeChecks.perEntry("TT core scatter", at, weights);
-        ShapeChecks.sameShape("TT core scatter output", cores[k].shape(), out);
-        ShapeChecks.distinct("TT core scatter", out, cores);
-        ShapeChecks.distinct("TT core scatter", out, weights);
+        ShapeChecks.ttScatterCore(cores, k, at, weights, out);
         sampled.ttScatterCore(cores, k, at, weights, out);
     }
 
