@@ -35,6 +35,12 @@ public final class Main {
         boolean debug = words.remove("--debug");
         String command = words.isEmpty() ? "help" : words.remove(0);
         try {
+            deeptensor.kernel.KernelProvider.kernels(); // a bad -Ddeeptensor.kernels is the user's to fix: exit 2
+        } catch (IllegalArgumentException | IllegalStateException badSetting) {
+            err.println("deeptensor: " + badSetting.getMessage());
+            return BAD_INPUT;
+        }
+        try {
             switch (command) {
                 case "info" -> InfoCommand.run(words, out);
                 case "help", "--help", "-h" -> out.print(usage());

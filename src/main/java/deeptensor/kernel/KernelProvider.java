@@ -26,11 +26,36 @@ public final class KernelProvider {
     }
 
     private static final class Holder {
-        static final Kernels CHOSEN = choose(System.getProperty(PROPERTY, "auto"));
+        static final Kernels CHOSEN;
+        /** Why the choice failed (a bad property value, SIMD forced but unavailable), or null. */
+        static final RuntimeException FAILURE;
+
+        static {
+            Kernels chosen = null;
+            RuntimeException failure = null;
+            try {
+                chosen = choose(System.getProperty(PROPERTY, "auto"));
+            } catch (RuntimeException refused) {
+                failure = refused;
+            }
+            CHOSEN = chosen;
+            FAILURE = failure;
+        }
     }
 
-    /** The implementation chosen for this JVM. */
+    /**
+     * The implementation chosen for this JVM.
+     *
+     * @throws IllegalArgumentException if {@code -Ddeeptensor.kernels} has an unknown value
+     * @throws IllegalStateException if SIMD was forced but is unavailable (on every call, with the reason)
+     */
     public static Kernels kernels() {
+        if (Holder.FAILURE instanceof IllegalArgumentException bad) {
+            throw new IllegalArgumentException(bad.getMessage(), bad);
+        }
+        if (Holder.FAILURE != null) {
+            throw new IllegalStateException(Holder.FAILURE.getMessage(), Holder.FAILURE);
+        }
         return Holder.CHOSEN;
     }
 
@@ -51,6 +76,11 @@ public final class KernelProvider {
             Class<?> type = Class.forName(SIMD_CLASS);
             Object candidate = type.getMethod("createIfSupported").invoke(null);
             return java.util.Optional.ofNullable((Kernels) candidate);
+        } catch (java.lang.reflect.InvocationTargetException failed) {
+            // The implementation exists but refused to start (for example a bad thread count): say so.
+            System.getLogger("deeptensor").log(Level.WARNING, "deeptensor kernels: the Vector API kernels failed to start: "
+                    + failed.getCause());
+            return java.util.Optional.empty();
         } catch (ReflectiveOperationException | LinkageError unavailable) {
             return java.util.Optional.empty();
         }

@@ -57,10 +57,14 @@ public final class ModeOrder {
     /** Flops of applying the products in {@code order}. */
     public static double flops(Shape shape, Tensor[] matrices, int[] order) {
         double flops = 0;
-        double size = shape.size();
+        int[] current = shape.dims();
         for (int mode : order) {
+            double size = 1;
+            for (int d : current) {
+                size *= d;
+            }
             flops += 2.0 * matrices[mode].rows() * size;
-            size = size / shape.dim(mode) * matrices[mode].rows();
+            current[mode] = matrices[mode].rows();
         }
         return flops;
     }
@@ -76,16 +80,15 @@ public final class ModeOrder {
         return largest;
     }
 
+    /** Elements after the products in {@code done}: Π over modes of (done ? J_n : I_n). No division, so zero sizes are exact. */
     private static double sizeAfter(Shape shape, Tensor[] matrices, int[] modes, int done) {
+        boolean[] applied = new boolean[shape.order()];
+        for (int j = 0; j < modes.length; j++) {
+            applied[modes[j]] = (done & (1 << j)) != 0;
+        }
         double size = 1;
         for (int n = 0; n < shape.order(); n++) {
-            size *= shape.dim(n);
-        }
-        for (int j = 0; j < modes.length; j++) {
-            if ((done & (1 << j)) != 0) {
-                int n = modes[j];
-                size = shape.dim(n) == 0 ? 0 : size / shape.dim(n) * matrices[n].rows();
-            }
+            size *= applied[n] ? matrices[n].rows() : shape.dim(n);
         }
         return size;
     }

@@ -58,6 +58,10 @@ final class ScalarKernels implements Kernels {
     @Override
     public void modeProduct(Tensor x, int mode, Tensor u, Tensor out) {
         ShapeChecks.modeProduct(x, mode, u, out);
+        if (x.size() == 0 || out.size() == 0) {
+            out.fill(0); // an empty sum is 0; and nothing to loop over (left or right may be huge)
+            return;
+        }
         // View x as [left, I, right] and out as [left, J, right]: no unfolding is materialized.
         long left = x.shape().sizeOf(0, mode);
         long right = x.shape().sizeOf(mode + 1, x.order());
@@ -182,10 +186,8 @@ final class ScalarKernels implements Kernels {
 
     /** Shape of the mode-n unfolding of a tensor of {@code shape}. */
     static Shape unfoldedShape(Shape shape, int mode) {
-        long columns = shape.size() / Math.max(1, shape.dim(mode));
-        if (shape.dim(mode) == 0) {
-            columns = shape.sizeOf(0, mode) * shape.sizeOf(mode + 1, shape.order());
-        }
+        long before = shape.sizeOf(0, mode), after = shape.sizeOf(mode + 1, shape.order());
+        long columns = before > Integer.MAX_VALUE || after > Integer.MAX_VALUE ? Long.MAX_VALUE : before * after;
         if (columns > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("the mode-" + mode + " unfolding of shape " + shape + " has " + columns
                     + " columns, more than a matrix can have");

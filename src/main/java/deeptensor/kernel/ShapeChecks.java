@@ -53,7 +53,8 @@ public final class ShapeChecks {
         int columns = commonColumns("Khatri-Rao", matrices, -1);
         long rows = 1;
         for (Tensor m : matrices) {
-            rows *= m.rows();
+            rows = rows > Integer.MAX_VALUE || m.rows() > Integer.MAX_VALUE ? Long.MAX_VALUE : rows * m.rows();
+            rows = Math.min(rows, (long) Integer.MAX_VALUE + 1); // beyond any matrix: cannot match an output
         }
         matrix("Khatri-Rao output", out);
         if (out.rows() != rows || out.cols() != columns) {

@@ -36,8 +36,8 @@ public final class TensorOps {
     /**
      * {@code out = x ×_n matrices[n]} for every non-null {@code matrices[n]}, in the order of least
      * flops ({@link ModeOrder}). Intermediates go into {@code workspace}, which must hold at least
-     * {@link #multiModeWorkspace(Shape, Tensor[])} elements; no allocation on this path beyond small
-     * index arrays.
+     * {@link #multiModeWorkspace(Shape, Tensor[])} elements (it may be null when no intermediate is
+     * needed, as for a single product); no off-heap allocation on this path, only small index arrays.
      */
     public static void multiModeProduct(Tensor x, Tensor[] matrices, Tensor out, Tensor workspace) {
         multiModeProduct(k(), x, matrices, out, workspace);
@@ -69,21 +69,25 @@ public final class TensorOps {
             return;
         }
         long needed = 2 * ModeOrder.largestIntermediate(x.shape(), matrices, order);
-        if (workspace.size() < needed) {
-            throw new IllegalArgumentException("multi-mode product: workspace of shape " + workspace.shape() + " holds "
-                    + workspace.size() + " elements; " + needed + " are needed for input " + x.shape() + " and output " + target);
+        if (needed == 0) {
+            workspace = null; // a single product, or only empty intermediates: nothing to hold
+        } else if (workspace == null || workspace.size() < needed) {
+            throw new IllegalArgumentException("multi-mode product: workspace " + (workspace == null ? "missing"
+                    : "of shape " + workspace.shape() + " holds " + workspace.size() + " elements") + "; " + needed
+                    + " are needed for input " + x.shape() + " and output " + target);
+        } else {
+            ShapeChecks.distinct("multi-mode product workspace", workspace, x, out);
+            ShapeChecks.distinct("multi-mode product workspace", workspace, matrices);
         }
-        ShapeChecks.distinct("multi-mode product workspace", workspace, x, out);
-        ShapeChecks.distinct("multi-mode product workspace", workspace, matrices);
         long half = needed / 2;
         Tensor current = x;
         for (int step = 0; step < order.length; step++) {
             int mode = order[step];
             Shape nextShape = current.shape().withDim(mode, matrices[mode].rows());
+            // Intermediates alternate between the two halves of the workspace (long offsets: no int limit).
             Tensor next = step == order.length - 1
                     ? out
-                    : workspace.reshape((int) workspace.size()).slice(step % 2 == 0 ? 0 : (int) half,
-                            (int) ((step % 2 == 0 ? 0 : half) + nextShape.size())).reshape(nextShape.dims());
+                    : workspace.view(step % 2 == 0 ? 0 : half, nextShape.dims());
             kernels.modeProduct(current, mode, matrices[mode], next);
             current = next;
         }

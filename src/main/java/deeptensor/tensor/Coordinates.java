@@ -101,6 +101,7 @@ public final class Coordinates implements AutoCloseable {
 
     /** Index of {@code entry} along {@code mode}. */
     public int index(int entry, int mode) {
+        segment(); // fails with a clear message after close
         if (entry < 0 || entry >= count || mode < 0 || mode >= shape.order()) {
             throw new IndexOutOfBoundsException("entry " + entry + ", mode " + mode + " outside " + count
                     + " coordinates of order " + shape.order());

@@ -103,9 +103,11 @@ public final class Shape {
         if (from < 0 || to > dims.length || from > to) {
             throw new IndexOutOfBoundsException("mode range [" + from + ", " + to + ") outside a shape of order " + order());
         }
+        // The whole shape's size is guarded, but with a zero-size mode elsewhere a sub-range can
+        // still overflow: refuse rather than wrap.
         long product = 1;
         for (int mode = from; mode < to; mode++) {
-            product *= dims[mode];
+            product = multiplyGuarded(product, dims[mode], dims);
         }
         return product;
     }

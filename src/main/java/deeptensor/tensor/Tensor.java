@@ -324,6 +324,21 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(sliced, segment.asSlice(start, sliced.size() * Double.BYTES), null, owner);
     }
 
+    /**
+     * A view of the {@code Π dims} elements starting at row-major element {@code offset}, with the
+     * given shape: for carving several buffers out of one workspace. The range must lie inside
+     * this tensor.
+     */
+    public Tensor view(long offset, int... dims) {
+        Shape viewed = Shape.of(dims);
+        if (offset < 0 || offset > shape.size() || viewed.size() > shape.size() - offset) {
+            throw new IndexOutOfBoundsException("a view of shape " + viewed + " at element " + offset
+                    + " does not fit in a tensor of shape " + shape + " (" + shape.size() + " elements)");
+        }
+        checkOpen();
+        return new Tensor(viewed, segment.asSlice(offset * Double.BYTES, viewed.size() * Double.BYTES), null, owner);
+    }
+
     @Override
     public String toString() {
         return "Tensor[" + shape + (isOpen() ? "" : ", closed") + "]";

@@ -29,7 +29,17 @@ class BadKernelInputTest {
                 rejects(() -> k.modeProduct(x, 1, u, t.zeros(Shape.of(2, 5, 4))), "5×4", "2×3×4");
                 rejects(() -> k.modeProduct(x, 2, u, t.zeros(Shape.of(2, 3, 4))), "2×3×4", "2×3×5");
                 rejects(() -> k.modeProduct(x, 3, u, t.zeros(Shape.of(2, 3, 4))), "mode 3", "2×3×4");
-                rejects(() -> k.gemm(1, t.random(3, 2, 3), false, t.random(4, 2, 3), false, 0, t.zeros(Shape.of(2, 3))), "2×3");
+                rejects(() -> k.gemm(1, t.random(3, 2, 3), false, t.random(4, 4, 5), false, 0, t.zeros(Shape.of(2, 5))), "2×3", "4×5");
+                rejects(() -> k.gemm(1, t.random(3, 2, 3), false, t.random(4, 3, 4), false, 0, t.zeros(Shape.of(2, 5))), "2×5", "3×4");
+                rejects(() -> k.cpReconstruct(new Tensor[] {t.random(5, 3, 2), t.random(6, 3, 2), t.random(7, 4, 2)}, t.zeros(x.shape())),
+                        "factor 0", "3×2", "2×3×4");
+                try (Coordinates at = Coordinates.of(x.shape(), new int[] {0, 0, 0})) {
+                    Tensor core = t.random(10, 2, 2, 2);
+                    rejects(() -> k.tuckerEvaluate(core, new Tensor[] {t.random(11, 2, 2), t.random(12, 3, 3), t.random(13, 4, 2)}, at,
+                            t.zeros(Shape.of(1))), "factor 1", "3×3", "3×2");
+                    rejects(() -> k.ttEvaluate(new Tensor[] {t.random(14, 1, 2, 2), t.random(15, 2, 3, 2), t.random(16, 2, 4, 2)}, at,
+                            t.zeros(Shape.of(1))), "core 2", "2×4×2");
+                }
                 rejects(() -> k.cpReconstruct(new Tensor[] {t.random(5, 2, 2), t.random(6, 3, 3), t.random(7, 4, 2)}, t.zeros(x.shape())),
                         "2×2", "3×3");
                 rejects(() -> k.unfold(x, 0, t.zeros(Shape.of(3, 8))), "3×8", "2×12");
@@ -54,6 +64,24 @@ class BadKernelInputTest {
                 Tensor x = t.random(3, 4, 4);
                 rejects(() -> k.modeProduct(x, 0, t.random(4, 4, 4), x.reshape(4, 4)), "shares memory");
                 rejects(() -> k.gram(a, a), "shares memory");
+                Tensor b = t.random(5, 4, 4);
+                rejects(() -> k.gemm(1, t.random(6, 4, 4), false, b, false, 0, b), "shares memory");
+                Tensor u = t.random(7, 4, 4);
+                rejects(() -> k.modeProduct(x, 1, u, u.reshape(4, 4)), "shares memory");
+            }
+        }
+    }
+
+    @Test
+    void emptyTensorsWithHugeModesReturnAtOnce() {
+        // 2^31−1 × 2^31−1 × 1 × 0: no elements, but left = 2^62 slices; looping over them would never end.
+        for (Kernels k : KernelsUnderTest.all()) {
+            try (Tensors t = new Tensors()) {
+                int huge = Integer.MAX_VALUE;
+                Tensor x = t.zeros(Shape.of(huge, huge, 1, 0));
+                Tensor out = t.zeros(Shape.of(huge, huge, 3, 0));
+                k.modeProduct(x, 2, t.random(1, 3, 1), out);
+                assertTrue(out.size() == 0);
             }
         }
     }

@@ -77,10 +77,14 @@ class TensorTest {
     void negativeOverflowingAndUnallocatableSizesAreRejectedBeforeAllocating() {
         messageNames(assertThrows(IllegalArgumentException.class, () -> Shape.of(3, -1)), "negative", "-1");
         messageNames(assertThrows(IllegalArgumentException.class, () -> Shape.of(1 << 30, 1 << 30, 1 << 30)), "more elements");
+        // 2^60 elements is the first count whose byte size (2^63) overflows a long.
+        messageNames(assertThrows(IllegalArgumentException.class, () -> Shape.of(1 << 30, 1 << 30)), "more elements");
+        messageNames(assertThrows(IllegalArgumentException.class, () -> Shape.of(Integer.MAX_VALUE, Integer.MAX_VALUE, 4, 0).sizeOf(0, 3)),
+                "more elements");
         messageNames(assertThrows(IllegalArgumentException.class, () -> Shape.ofLongs(3L << 33)), "outside");
         // 2^31 · 2^20 doubles = 16 PiB: a valid shape, but no machine here holds it.
         messageNames(assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(Integer.MAX_VALUE, 1 << 20)),
-                "2147483647×1048576", "bytes");
+                "2147483647×1048576", "bytes", "machine's");
         messageNames(assertThrows(IllegalArgumentException.class, () -> Tensor.of(new double[5], 2, 3)), "5 values", "2×3");
         messageNames(assertThrows(IllegalArgumentException.class, () -> Tensor.matrix(new double[][] {{1, 2}, {3}})), "row 1");
     }
@@ -104,6 +108,24 @@ class TensorTest {
             assertArrayEquals(a.toArray(), b.toArray(), 0.0);
             assertFalse(java.util.Arrays.equals(a.toArray(), c.toArray()));
         }
+    }
+
+    @Test
+    void viewsAtAnElementOffsetFitInsideTheTensor() {
+        try (Tensor x = Tensor.of(new double[] {0, 1, 2, 3, 4, 5, 6, 7}, 8)) {
+            Tensor v = x.view(2, 2, 3);
+            assertEquals(Shape.of(2, 3), v.shape());
+            assertEquals(7.0, v.get(1, 2));
+            messageNames(assertThrows(IndexOutOfBoundsException.class, () -> x.view(3, 2, 3)), "element 3", "2×3");
+            messageNames(assertThrows(IndexOutOfBoundsException.class, () -> x.view(-1, 1)), "element -1");
+        }
+    }
+
+    @Test
+    void closedCoordinatesFailWithAClearMessage() {
+        Coordinates at = Coordinates.of(Shape.of(2, 3), new int[] {1, 2});
+        at.close();
+        messageNames(assertThrows(IllegalStateException.class, () -> at.index(0, 0)), "2×3", "close");
     }
 
     @Test

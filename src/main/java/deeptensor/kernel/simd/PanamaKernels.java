@@ -135,6 +135,10 @@ public final class PanamaKernels implements Kernels {
     @Override
     public void modeProduct(Tensor x, int mode, Tensor u, Tensor out) {
         ShapeChecks.modeProduct(x, mode, u, out);
+        if (x.size() == 0 || out.size() == 0) {
+            out.fill(0); // an empty sum is 0; and nothing to loop over (left or right may be huge)
+            return;
+        }
         modeProducts.apply(x, mode, u, out);
     }
 
