@@ -69,8 +69,13 @@ public final class TensorOps {
             return;
         }
         long needed = 2 * ModeOrder.largestIntermediate(x.shape(), matrices, order);
+        if (needed == 0 && order.length > 1) {
+            // Every intermediate is empty, so the result is a sum of no terms: zero.
+            out.fill(0);
+            return;
+        }
         if (needed == 0) {
-            workspace = null; // a single product, or only empty intermediates: nothing to hold
+            workspace = null; // a single product: nothing to hold
         } else if (workspace == null || workspace.size() < needed) {
             throw new IllegalArgumentException("multi-mode product: workspace " + (workspace == null ? "missing"
                     : "of shape " + workspace.shape() + " holds " + workspace.size() + " elements") + "; " + needed
