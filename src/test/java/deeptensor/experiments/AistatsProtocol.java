@@ -47,8 +47,9 @@ public final class AistatsProtocol {
                     .checkEvery((int) Math.min(Integer.MAX_VALUE, reportEvery)).listener((int) reportEvery, progress -> {
                         model.reconstruct(completed);
                         CompletionErrors errors = CompletionErrors.of(completed, data.truth, data.train);
-                        System.out.printf(Locale.ROOT, "  step %d (epoch %.0f): train MSE %.3e, test MSE %.3e, %.0f s%n", progress.step(),
-                                (double) progress.step() / stepsPerEpoch, errors.observedMse(), errors.unobservedMse(), progress.elapsedSeconds());
+                        System.out.printf(Locale.ROOT, "  step %d (epoch %.0f): train MSE %.3e, test MSE %.3e, mode-0 core slices > 0.1/1/10 %s, %.0f s%n",
+                                progress.step(), (double) progress.step() / stepsPerEpoch, errors.observedMse(), errors.unobservedMse(),
+                                Arrays.toString(CoreSlices.of(model).countsAbove(CoreSlices.AISTATS_THRESHOLDS)[0]), progress.elapsedSeconds());
                     });
             TrainingResult result = trainer.fit(model, data.train, data.trainValues);
             model.reconstruct(completed);
