@@ -32,7 +32,11 @@ public abstract class Model implements AutoCloseable {
     private final Shape shape;
     private final Parameters parameters;
     private final Factor[] factors;
+    private final List<Factor> factorList;
     private Evaluation evaluation = Evaluation.AUTO;
+    /** The last AUTO decision and the batch size it was made for (the estimate allocates, so not every step). */
+    private int decidedSize = -1;
+    private boolean decidedDense;
     private Tensor denseValues;
     private Tensor denseGradient;
 
@@ -41,6 +45,7 @@ public abstract class Model implements AutoCloseable {
         this.shape = shape;
         this.parameters = parameters;
         this.factors = factors.clone();
+        this.factorList = List.of(this.factors);
     }
 
     /** The shape of the modelled tensor. */
@@ -55,7 +60,7 @@ public abstract class Model implements AutoCloseable {
 
     /** The factors (CP and Tucker: one per mode; tensor train: one per core), read-only list. */
     public List<Factor> factors() {
-        return List.of(factors);
+        return factorList;
     }
 
     /** A one-line description, for example {@code Tucker 25×25×25, core 25×25×25, column chains, depth 3}. */
@@ -78,7 +83,13 @@ public abstract class Model implements AutoCloseable {
         return switch (evaluation) {
             case SAMPLED -> false;
             case DENSE -> true;
-            case AUTO -> denseCost(m) < sampledCost(m);
+            case AUTO -> {
+                if (m != decidedSize) {
+                    decidedDense = denseCost(m) < sampledCost(m);
+                    decidedSize = m;
+                }
+                yield decidedDense;
+            }
         };
     }
 

@@ -16,8 +16,9 @@ import deeptensor.tensor.Tensor;
  * Densely, with {@code E} the loss derivative scattered into a full tensor:
  * {@code dℓ/dG = E ×_1 U^1ᵀ ⋯ ×_N U^Nᵀ}, and {@code dℓ/dU^n = E_(n) · B_(n)ᵀ} with
  * {@code B = G ×_{m≠n} U^m}: a multi-mode product and a contraction over all modes but {@code n}.
- * The buffers for {@code B} (one per mode), the transposed factors and the multi-mode workspace are
- * allocated on first dense use and reused.
+ * The buffers for {@code B} (one per mode), the transposed factors and one workspace shared by the
+ * planned multi-mode products ({@link ModeProductPlan}) are allocated on first dense use and reused;
+ * a dense step creates no objects.
  */
 public final class TuckerModel extends Model {
 
@@ -29,7 +30,9 @@ public final class TuckerModel extends Model {
     private Tensor workspace;
     private Tensor[] transposed;
     private Tensor[] partial;
-    private Tensor[][] allBut;
+    private ModeProductPlan reconstruction;
+    private ModeProductPlan coreGradientPlan;
+    private ModeProductPlan[] partialPlans;
     private Matrices.Contraction[] contractions;
 
     private TuckerModel(Shape shape, int coreBlock, Parameters parameters, Factor[] factors) {
@@ -146,7 +149,7 @@ public final class TuckerModel extends Model {
     @Override
     void reconstructInto(Tensor out) {
         prepareDense();
-        TensorOps.tuckerReconstruct(core, matrices, out, workspace);
+        reconstruction.run(out);
     }
 
     @Override
@@ -161,17 +164,19 @@ public final class TuckerModel extends Model {
     void denseBackward(Tensor gradient) {
         prepareDense();
         if (contractions == null) {
+            // The dense loss derivative is the model's own buffer, fixed from the first dense step on.
             contractions = new Matrices.Contraction[matrices.length];
             for (int n = 0; n < matrices.length; n++) {
                 contractions[n] = new Matrices.Contraction(gradient, partial[n], n, gradients[n]);
             }
+            coreGradientPlan = ModeProductPlan.of(gradient, transposed, workspace);
         }
         for (int n = 0; n < matrices.length; n++) {
             Matrices.transpose(matrices[n], transposed[n]);
         }
-        TensorOps.multiModeProduct(gradient, transposed, coreGradient, workspace);
+        coreGradientPlan.run(coreGradient);
         for (int n = 0; n < matrices.length; n++) {
-            TensorOps.multiModeProduct(core, allBut[n], partial[n], workspace);
+            partialPlans[n].run(partial[n]);
             contractions[n].run();
         }
     }
@@ -184,21 +189,26 @@ public final class TuckerModel extends Model {
         int order = matrices.length;
         transposed = new Tensor[order];
         partial = new Tensor[order];
-        allBut = new Tensor[order][];
-        long size = TensorOps.multiModeWorkspace(core.shape(), matrices);
+        Tensor[][] allBut = new Tensor[order][];
+        long size = ModeProductPlan.workspaceSize(core.shape(), matrices);
         for (int n = 0; n < order; n++) {
             transposed[n] = Tensor.zeros(core.dim(n), shape().dim(n));
             allBut[n] = matrices.clone();
             allBut[n][n] = null;
             partial[n] = Tensor.zeros(shape().withDim(n, core.dim(n)));
-            size = Math.max(size, TensorOps.multiModeWorkspace(core.shape(), allBut[n]));
+            size = Math.max(size, ModeProductPlan.workspaceSize(core.shape(), allBut[n]));
         }
-        size = Math.max(size, TensorOps.multiModeWorkspace(shape(), transposed));
+        size = Math.max(size, ModeProductPlan.workspaceSize(shape(), transposed));
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("the dense Tucker path for shape " + shape() + " and core " + core.shape()
                     + " needs a workspace of " + size + " elements, too many; use sampled evaluation");
         }
         workspace = Tensor.zeros((int) size);
+        reconstruction = ModeProductPlan.of(core, matrices, workspace);
+        partialPlans = new ModeProductPlan[order];
+        for (int n = 0; n < order; n++) {
+            partialPlans[n] = ModeProductPlan.of(core, allBut[n], workspace);
+        }
     }
 
     @Override

@@ -21,24 +21,28 @@ import java.util.Locale;
  * above 0.1 / 1 / 10, steps and wall time.
  *
  * <p>Run (after {@code mvn test-compile}):
- * {@code java -cp target/classes:target/test-classes deeptensor.experiments.AistatsProtocol <depth> <epochs> [lr] [batch]}
+ * {@code java -cp target/classes:target/test-classes deeptensor.experiments.AistatsProtocol <depth> <epochs> [lr] [batch] [std_init]}
  */
 public final class AistatsProtocol {
 
     private AistatsProtocol() {
     }
 
-    /** Arguments: depth, epochs, optional learning rate (5e-4), optional batch size (128; 0 = full batch). */
+    /**
+     * Arguments: depth, epochs, optional learning rate (5e-4), optional batch size (128; 0 = full batch),
+     * optional base initialization std (5e-4, scaled by L·ln(L+1)).
+     */
     public static void main(String[] args) {
         int depth = Integer.parseInt(args[0]);
         int epochs = Integer.parseInt(args[1]);
         double lr = args.length > 2 ? Double.parseDouble(args[2]) : 5e-4;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 128;
+        double stdInit = args.length > 4 ? Double.parseDouble(args[4]) : 5e-4;
         long seed = 123;
         try (AistatsData data = AistatsData.generate(25, 5, 0.3, seed);
              TuckerModel model = Tucker.deep(depth).build(data.truth.shape());
              Tensor completed = Tensor.zeros(data.truth.shape())) {
-            Initializer.normMatched(5e-4).initialize(model, seed);
+            Initializer.normMatched(stdInit).initialize(model, seed);
             int m = data.train.count();
             long stepsPerEpoch = batch == 0 ? 1 : m / batch;
             long steps = stepsPerEpoch * epochs;
@@ -47,16 +51,17 @@ public final class AistatsProtocol {
                     .checkEvery((int) Math.min(Integer.MAX_VALUE, reportEvery)).listener((int) reportEvery, progress -> {
                         model.reconstruct(completed);
                         CompletionErrors errors = CompletionErrors.of(completed, data.truth, data.train);
-                        System.out.printf(Locale.ROOT, "  step %d (epoch %.0f): train MSE %.3e, test MSE %.3e, %.0f s%n", progress.step(),
-                                (double) progress.step() / stepsPerEpoch, errors.observedMse(), errors.unobservedMse(), progress.elapsedSeconds());
+                        System.out.printf(Locale.ROOT, "  step %d (epoch %.0f): train MSE %.3e, test MSE %.3e, mode-0 core slices > 0.1/1/10 %s, %.0f s%n",
+                                progress.step(), (double) progress.step() / stepsPerEpoch, errors.observedMse(), errors.unobservedMse(),
+                                Arrays.toString(CoreSlices.of(model).countsAbove(CoreSlices.AISTATS_THRESHOLDS)[0]), progress.elapsedSeconds());
                     });
             TrainingResult result = trainer.fit(model, data.train, data.trainValues);
             model.reconstruct(completed);
             CompletionErrors errors = CompletionErrors.of(completed, data.truth, data.train);
             int[][] slices = CoreSlices.of(model).countsAbove(CoreSlices.AISTATS_THRESHOLDS);
             double[][] spectra = UnfoldingSpectra.modeSingularValues(completed);
-            System.out.printf(Locale.ROOT, "depth %d, %d epochs (%d steps, batch %d, Adam lr %s): test MSE %.4e, train MSE %.4e, "
-                            + "%.1f s (%.2f ms/step), %s%n", depth, epochs, result.steps(), batch, lr, errors.unobservedMse(),
+            System.out.printf(Locale.ROOT, "depth %d, %d epochs (%d steps, batch %d, Adam lr %s, std_init %s): test MSE %.4e, train MSE %.4e, "
+                            + "%.1f s (%.2f ms/step), %s%n", depth, epochs, result.steps(), batch, lr, stdInit, errors.unobservedMse(),
                     errors.observedMse(), result.elapsedSeconds(), 1e3 * result.elapsedSeconds() / Math.max(1, result.steps()), result.reason());
             for (int n = 0; n < 3; n++) {
                 System.out.printf(Locale.ROOT, "  mode %d: core-slice norms > 0.1/1/10: %s; HOSVD singular values > 0.1/1/10: %s%n", n,
