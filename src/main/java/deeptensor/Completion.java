@@ -47,9 +47,9 @@ import java.util.Objects;
  *       chosen with the seed.</li>
  *   <li>Builds the model ({@link #model}, default {@code Tucker.deep(2)}: full core, factor columns that
  *       are chains of depth 2) and initializes it so that the model tensor starts with entries of RMS
- *       {@link #initScale} (default 1e-2) times the data's, the same at every depth.</li>
- *   <li>Trains it with the optimizer ({@link #optimizer}, default Adam with learning rate 1e-2), full
- *       batch unless {@link #batchSize} is set, for at most {@link #maxSteps} steps (default 5 000), keeping
+ *       {@link #initScale} (default 1e-8) times the data's, the same at every depth.</li>
+ *   <li>Trains it with the optimizer ({@link #optimizer}, default Adam with learning rate 3e-3), full
+ *       batch unless {@link #batchSize} is set, for at most {@link #maxSteps} steps (default 10 000), keeping
  *       the parameters with the best validation loss (checked every 50 steps; early stop after
  *       {@link #patience} checks without improvement, default 40).</li>
  *   <li>Reconstructs the whole tensor and reports the errors and the ranks found
@@ -103,6 +103,15 @@ public final class Completion {
         return new Completion(at, values);
     }
 
+    /**
+     * A completion of the tensor whose observed entries are {@code observed} (for example read by
+     * {@code deeptensor.io.TensorFiles.readObservations}). The observations are read, not kept or closed.
+     */
+    public static Completion of(deeptensor.tensor.Observations observed) {
+        Objects.requireNonNull(observed, "observations");
+        return of(observed.coordinates(), observed.values());
+    }
+
     private static int[] index(Coordinates at, int e) {
         int[] index = new int[at.order()];
         for (int n = 0; n < index.length; n++) {
@@ -123,7 +132,7 @@ public final class Completion {
         return this;
     }
 
-    /** The optimizer (default Adam, learning rate 1e-2). */
+    /** The optimizer (default Adam, learning rate 3e-3). */
     public Completion optimizer(Optimizer optimizer) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         return this;
@@ -135,7 +144,7 @@ public final class Completion {
         return this;
     }
 
-    /** The RMS of the initial model tensor relative to the data's RMS (default 1e-2). */
+    /** The RMS of the initial model tensor relative to the data's RMS (default 1e-8). */
     public Completion initScale(double relativeRms) {
         if (!(relativeRms > 0) || Double.isInfinite(relativeRms)) {
             throw new IllegalArgumentException("the initial scale must be a positive finite number, got " + relativeRms);
@@ -144,7 +153,7 @@ public final class Completion {
         return this;
     }
 
-    /** The step budget (default 5 000). */
+    /** The step budget (default 10 000). */
     public Completion maxSteps(long steps) {
         if (steps < 0) {
             throw new IllegalArgumentException("the step budget must not be negative, got " + steps);

@@ -99,6 +99,27 @@ class CompletionTest {
     }
 
     @Test
+    void observationsGiveTheSameResultAsTheirCoordinatesAndValues() {
+        try (Problem problem = Problem.tucker(6, 2, 0.5, 4);
+             deeptensor.tensor.Observations observed = deeptensor.tensor.Observations.of(problem.at().shape(),
+                     flatIndexes(problem.at()), problem.values().toArray());
+             CompletionResult direct = Completion.of(problem.at(), problem.values()).seed(5).maxSteps(100).fit();
+             CompletionResult viaObservations = Completion.of(observed).seed(5).maxSteps(100).fit()) {
+            assertArrayEquals(direct.completed().toArray(), viaObservations.completed().toArray(), 0.0);
+        }
+    }
+
+    private static int[] flatIndexes(deeptensor.tensor.Coordinates at) {
+        int[] flat = new int[at.count() * at.order()];
+        for (int e = 0; e < at.count(); e++) {
+            for (int n = 0; n < at.order(); n++) {
+                flat[e * at.order() + n] = at.index(e, n);
+            }
+        }
+        return flat;
+    }
+
+    @Test
     void theSameSeedGivesTheSameTensorAndTheUnitsDoNotMatter() {
         try (Problem problem = Problem.tucker(6, 2, 0.5, 4); Tensor scaled = problem.values().copy()) {
             for (long e = 0; e < scaled.size(); e++) {
