@@ -40,8 +40,14 @@ public final class ShapeChecks {
             throw new IllegalArgumentException("mode product: U of shape " + u.shape() + " needs " + x.dim(mode)
                     + " columns to multiply mode " + mode + " of X of shape " + x.shape());
         }
-        Shape expected = x.shape().withDim(mode, u.rows());
-        sameShape("mode product output", expected, out);
+        // Compare mode by mode: building the expected Shape would allocate on every valid call.
+        boolean fits = out.order() == x.order();
+        for (int n = 0; fits && n < x.order(); n++) {
+            fits = out.dim(n) == (n == mode ? u.rows() : x.dim(n));
+        }
+        if (!fits) {
+            sameShape("mode product output", x.shape().withDim(mode, u.rows()), out);
+        }
         distinct("mode product", out, x, u);
     }
 
@@ -89,7 +95,9 @@ public final class ShapeChecks {
             if (n == skipMode) {
                 continue;
             }
-            matrix(what + " factor " + n, factors[n]);
+            if (factors[n].order() != 2) {
+                matrix(what + " factor " + n, factors[n]); // message built only on failure: valid calls allocate nothing
+            }
             if (factors[n].rows() != shape.dim(n) || factors[n].cols() != coreShape.dim(n)) {
                 throw new IllegalArgumentException(what + ": factor " + n + " of shape " + factors[n].shape()
                         + " should be " + shape.dim(n) + "×" + coreShape.dim(n) + " for core " + coreShape
@@ -169,7 +177,9 @@ public final class ShapeChecks {
             if (n == skip) {
                 continue;
             }
-            matrix(what + " factor " + n, matrices[n]);
+            if (matrices[n].order() != 2) {
+                matrix(what + " factor " + n, matrices[n]); // message built only on failure
+            }
             if (columns < 0) {
                 columns = matrices[n].cols();
             } else if (matrices[n].cols() != columns) {
