@@ -121,6 +121,16 @@ public final class PanamaKernels implements Kernels {
         return name() + " (" + parallel.threads() + (parallel.threads() == 1 ? " thread)" : " threads)");
     }
 
+    /**
+     * {@link ShapeChecks#sameShape} for an expected {@code rows × cols} matrix, building the expected
+     * shape (an allocation) only to report a mismatch, with the reference's message.
+     */
+    private static void matrixShape(String what, int rows, int cols, Tensor out) {
+        if (out.order() != 2 || out.dim(0) != rows || out.dim(1) != cols) {
+            ShapeChecks.sameShape(what, deeptensor.tensor.Shape.of(rows, cols), out);
+        }
+    }
+
     @Override
     public void gemm(double alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, double beta, Tensor c) {
         int[] dims = ShapeChecks.gemm(a, transposeA, b, transposeB, c);
@@ -155,7 +165,7 @@ public final class PanamaKernels implements Kernels {
     public void mttkrp(Tensor x, Tensor[] factors, int mode, Tensor out) {
         ShapeChecks.mode("MTTKRP", x, mode);
         int rank = ShapeChecks.cpFactors("MTTKRP", x.shape(), factors, mode);
-        ShapeChecks.sameShape("MTTKRP output", deeptensor.tensor.Shape.of(x.dim(mode), rank), out);
+        matrixShape("MTTKRP output", x.dim(mode), rank, out);
         ShapeChecks.distinct("MTTKRP", out, x);
         ShapeChecks.distinct("MTTKRP", out, factors);
         cp.mttkrp(x, factors, mode, rank, out);
@@ -164,7 +174,7 @@ public final class PanamaKernels implements Kernels {
     @Override
     public void gram(Tensor a, Tensor out) {
         ShapeChecks.matrix("Gram input", a);
-        ShapeChecks.sameShape("Gram output", deeptensor.tensor.Shape.of(a.cols(), a.cols()), out);
+        matrixShape("Gram output", a.cols(), a.cols(), out);
         ShapeChecks.distinct("Gram", out, a);
         long n = a.cols();
         // Aᵀ·A as one GEMM: A read through transposed strides, no copy.
@@ -216,7 +226,7 @@ public final class PanamaKernels implements Kernels {
     public void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
         int rank = ShapeChecks.cpFactors("CP scatter", at.shape(), factors, mode);
         ShapeChecks.perEntry("CP scatter", at, weights);
-        ShapeChecks.sameShape("CP scatter output", deeptensor.tensor.Shape.of(at.shape().dim(mode), rank), out);
+        matrixShape("CP scatter output", at.shape().dim(mode), rank, out);
         ShapeChecks.distinct("CP scatter", out, factors);
         ShapeChecks.distinct("CP scatter", out, weights);
         sampled.cpScatter(factors, mode, rank, at, weights, out);
@@ -244,7 +254,7 @@ public final class PanamaKernels implements Kernels {
     public void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
         ShapeChecks.tuckerFactors("Tucker factor scatter", core.shape(), at.shape(), factors, mode);
         ShapeChecks.perEntry("Tucker factor scatter", at, weights);
-        ShapeChecks.sameShape("Tucker factor scatter output", deeptensor.tensor.Shape.of(at.shape().dim(mode), core.dim(mode)), out);
+        matrixShape("Tucker factor scatter output", at.shape().dim(mode), core.dim(mode), out);
         ShapeChecks.distinct("Tucker factor scatter", out, core, weights);
         ShapeChecks.distinct("Tucker factor scatter", out, factors);
         sampled.tuckerScatterFactor(core, factors, mode, at, weights, out);
