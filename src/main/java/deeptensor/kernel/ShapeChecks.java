@@ -40,8 +40,14 @@ public final class ShapeChecks {
             throw new IllegalArgumentException("mode product: U of shape " + u.shape() + " needs " + x.dim(mode)
                     + " columns to multiply mode " + mode + " of X of shape " + x.shape());
         }
-        Shape expected = x.shape().withDim(mode, u.rows());
-        sameShape("mode product output", expected, out);
+        // Compare mode by mode: building the expected Shape would allocate on every valid call.
+        boolean fits = out.order() == x.order();
+        for (int n = 0; fits && n < x.order(); n++) {
+            fits = out.dim(n) == (n == mode ? u.rows() : x.dim(n));
+        }
+        if (!fits) {
+            sameShape("mode product output", x.shape().withDim(mode, u.rows()), out);
+        }
         distinct("mode product", out, x, u);
     }
 
@@ -67,6 +73,8 @@ public final class ShapeChecks {
 
     // ------------------------------------------------------------------ one method per kernel
     // Every implementation calls these first, so all of them refuse the same inputs with the same words.
+    // On valid input they allocate nothing (messages and Shapes are built only on failure), so the
+    // kernels' "no allocation" promise holds with the checks on.
 
     /** Checks {@link Kernels#cpReconstruct} and returns R. */
     public static int cpReconstruct(Tensor[] factors, Tensor out) {
@@ -80,7 +88,7 @@ public final class ShapeChecks {
         mode("MTTKRP", x, mode);
         matrix("MTTKRP output", out);
         int rank = cpFactors("MTTKRP", x.shape(), factors, mode, out.cols());
-        sameShape("MTTKRP output", Shape.of(x.dim(mode), rank), out);
+        matrixShape("MTTKRP output", x.dim(mode), rank, out);
         distinct("MTTKRP", out, x);
         distinct("MTTKRP", out, factors);
         return rank;
@@ -89,7 +97,7 @@ public final class ShapeChecks {
     /** Checks {@link Kernels#gram}. */
     public static void gram(Tensor a, Tensor out) {
         matrix("Gram input", a);
-        sameShape("Gram output", Shape.of(a.cols(), a.cols()), out);
+        matrixShape("Gram output", a.cols(), a.cols(), out);
         distinct("Gram", out, a);
     }
 
@@ -135,7 +143,7 @@ public final class ShapeChecks {
         matrix("CP scatter output", out);
         int rank = cpFactors("CP scatter", at.shape(), factors, mode, out.cols());
         perEntry("CP scatter", at, weights);
-        sameShape("CP scatter output", Shape.of(at.shape().dim(mode), rank), out);
+        matrixShape("CP scatter output", at.shape().dim(mode), rank, out);
         distinct("CP scatter", out, factors);
         distinct("CP scatter", out, weights);
         return rank;
@@ -162,7 +170,7 @@ public final class ShapeChecks {
         mode("Tucker factor scatter", factors.length, mode);
         tuckerFactors("Tucker factor scatter", core.shape(), at.shape(), factors, mode);
         perEntry("Tucker factor scatter", at, weights);
-        sameShape("Tucker factor scatter output", Shape.of(at.shape().dim(mode), core.dim(mode)), out);
+        matrixShape("Tucker factor scatter output", at.shape().dim(mode), core.dim(mode), out);
         distinct("Tucker factor scatter", out, core, weights);
         distinct("Tucker factor scatter", out, factors);
     }
@@ -226,7 +234,9 @@ public final class ShapeChecks {
             if (n == skipMode) {
                 continue;
             }
-            matrix(what + " factor " + n, factors[n]);
+            if (factors[n].order() != 2) {
+                matrix(what + " factor " + n, factors[n]); // message built only on failure: valid calls allocate nothing
+            }
             if (factors[n].rows() != shape.dim(n) || factors[n].cols() != coreShape.dim(n)) {
                 throw new IllegalArgumentException(what + ": factor " + n + " of shape " + factors[n].shape()
                         + " should be " + shape.dim(n) + "×" + coreShape.dim(n) + " for core " + coreShape
@@ -290,6 +300,13 @@ public final class ShapeChecks {
         }
     }
 
+    /** Checks that {@code out} is a {@code rows × cols} matrix; builds a Shape (an allocation) only to report a mismatch. */
+    public static void matrixShape(String what, int rows, int cols, Tensor out) {
+        if (out.order() != 2 || out.dim(0) != rows || out.dim(1) != cols) {
+            sameShape(what, Shape.of(rows, cols), out);
+        }
+    }
+
     /** Checks that {@code actual} has the {@code expected} shape. */
     public static void sameShape(String what, Shape expected, Tensor actual) {
         if (!actual.shape().equals(expected)) {
@@ -313,7 +330,9 @@ public final class ShapeChecks {
             if (n == skip) {
                 continue;
             }
-            matrix(what + " factor " + n, matrices[n]);
+            if (matrices[n].order() != 2) {
+                matrix(what + " factor " + n, matrices[n]); // message built only on failure
+            }
             if (columns < 0) {
                 columns = matrices[n].cols();
             } else if (matrices[n].cols() != columns) {

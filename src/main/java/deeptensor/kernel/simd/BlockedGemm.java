@@ -21,8 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <h2>Blocking</h2>
  * Vectors run along the columns of C (its contiguous axis). The loops are: column panels of
- * {@value #NC} (a packed B panel stays in L2/L3), depth blocks of {@value #KC} (one packed B strip,
- * {@code KC × 4 vectors}, stays in L1 while the micro-kernel sweeps the rows), then rows. Each B
+ * {@value #NC}, depth blocks of {@value #KC} (the packed B panel, {@code KC × NC}, stays in L2), row
+ * blocks, then strips of the panel (one packed strip, {@code KC × 4 vectors}, is reused while the
+ * micro-kernel sweeps the rows of the block). Each B
  * strip is 4, 2 or 1 vectors wide (chosen so that little of the last strip is padding); the matching
  * micro-kernels update 4×4, 8×2 and 8×1 vector tiles. A is not packed: the kernels broadcast its
  * elements straight from memory, which is what the mode products need (A is either the small
@@ -44,12 +45,20 @@ final class BlockedGemm extends Gemm {
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
-    /** Depth of a block: a 4-vector B strip of 512-bit vectors is then 32 KiB. */
-    static final int KC = 128;
+    /**
+     * Depth of a block. Measured on the mode products of 128³ and 256³ tensors (ranks 32 and 64):
+     * 256 beat 128 by up to 25 % on the last mode (C is read back half as often) and was never
+     * slower, although a 4-vector B strip is then 64 KiB and lives in L2 rather than L1.
+     */
+    static final int KC = 256;
     /** Rows of C per block. */
     static final int MC = 256;
-    /** Columns of C per packed B panel: 2 MiB at {@link #KC} deep. */
-    static final int NC = 2048;
+    /**
+     * Columns of C per packed B panel: 1 MiB at {@link #KC} deep. Wider panels (2048) were up to
+     * 30 % slower on 256³ mode products with few rows in C: the panel and the C block no longer stay
+     * in L2 between depth blocks.
+     */
+    static final int NC = 512;
 
     /** The species: a constant in each copy of this class (see {@link Specialized}). */
     private static final VectorSpecies<Double> S = Specialized.species(MethodHandles.lookup());
@@ -142,21 +151,29 @@ final class BlockedGemm extends Gemm {
             int vectors = stripVectors(nc - j0);
             int width = vectors * LANES;
             int valid = Math.min(width, nc - j0);
-            if (bcs == 1) {
-                // Rows of the strip are contiguous in B: vector copies, masked at the right edge.
+            if (bcs == 1 && valid == width) {
+                // Rows of a full strip are contiguous in B: plain vector copies. (Each branch stores
+                // its own vector: merging vectors from different branches would make the JIT box them.)
+                long src = from + j0 * Double.BYTES;
+                for (int p = 0; p < kc; p++, src += brsB) {
+                    for (int v = 0; v < vectors; v++, to += VECTOR_BYTES) {
+                        DoubleVector.fromMemorySegment(s, b, src + v * VECTOR_BYTES, NATIVE).intoMemorySegment(packed, to, NATIVE);
+                    }
+                }
+            } else if (bcs == 1) {
+                // The right edge: masked loads, zeros past the last column.
                 long src = from + j0 * Double.BYTES;
                 for (int p = 0; p < kc; p++, src += brsB) {
                     for (int v = 0; v < vectors; v++, to += VECTOR_BYTES) {
                         int cols = valid - v * LANES;
-                        DoubleVector x;
                         if (cols >= LANES) {
-                            x = DoubleVector.fromMemorySegment(s, b, src + v * VECTOR_BYTES, NATIVE);
+                            DoubleVector.fromMemorySegment(s, b, src + v * VECTOR_BYTES, NATIVE).intoMemorySegment(packed, to, NATIVE);
                         } else if (cols > 0) {
-                            x = DoubleVector.fromMemorySegment(s, b, src + v * VECTOR_BYTES, NATIVE, s.indexInRange(0, cols));
+                            DoubleVector.fromMemorySegment(s, b, src + v * VECTOR_BYTES, NATIVE, s.indexInRange(0, cols))
+                                    .intoMemorySegment(packed, to, NATIVE);
                         } else {
-                            x = DoubleVector.zero(s);
+                            DoubleVector.zero(s).intoMemorySegment(packed, to, NATIVE);
                         }
-                        x.intoMemorySegment(packed, to, NATIVE);
                     }
                 }
             } else {

@@ -13,6 +13,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * The Vector API kernels against the scalar oracle, within the bound of {@link Bounds}, over random
@@ -21,6 +22,7 @@ import net.jqwik.api.constraints.IntRange;
  * bits, whatever this CPU prefers) and both the single-threaded and the split paths (a split
  * threshold of zero makes even these small calls use two threads).
  */
+@AddLifecycleHook(VectorModuleRequired.class)
 class PanamaKernelsProperties {
 
     private static final Kernels SCALAR = Kernels.scalar();

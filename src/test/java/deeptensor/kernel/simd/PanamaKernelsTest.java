@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import jdk.incubator.vector.DoubleVector;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +25,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PanamaKernelsTest {
 
     private static final Kernels SCALAR = Kernels.scalar();
+
+    @BeforeAll
+    static void needsTheVectorModule() {
+        Assumptions.assumeTrue(KernelProvider.vectorModulePresent(),
+                "jdk.incubator.vector is not in this JVM (fallback run): SIMD kernels not tested");
+    }
 
     /**
      * Every column count from 0 to 4 vectors + 1 (all strip widths and every tail length of this
