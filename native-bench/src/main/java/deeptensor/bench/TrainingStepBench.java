@@ -1,0 +1,98 @@
+package deeptensor.bench;
+
+import deeptensor.model.CP;
+import deeptensor.model.Batch;
+import deeptensor.model.Model;
+import deeptensor.model.ModelSpec;
+import deeptensor.model.TensorTrain;
+import deeptensor.model.Tucker;
+import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Shape;
+import deeptensor.tensor.Tensor;
+import deeptensor.train.Initializer;
+import deeptensor.train.Optimizer;
+import deeptensor.train.OptimizerState;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One full-batch training step — loss and gradient through the model and its chains, then an Adam
+ * update — at the papers' sizes. Run with {@code -prof gc} to see the allocation per step: the
+ * step path is meant to allocate nothing after warm-up (PRODUCT §8). Single-threaded kernels.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Ddeeptensor.threads=1", "-Xss8m"})
+public class TrainingStepBench {
+
+    /** {@code tucker}, {@code cp} or {@code tt}. */
+    @Param({"tucker", "cp"})
+    public String model;
+
+    /** Depth of the factor chains. */
+    @Param({"1", "3"})
+    public int depth;
+
+    /** Mode sizes, for example {@code 25x25x25} (the AISTATS setting). */
+    @Param({"25x25x25"})
+    public String shape;
+
+    /** Share of the entries observed. */
+    @Param({"0.7"})
+    public double observed;
+
+    private Model fitted;
+    private Batch batch;
+    private OptimizerState optimizer;
+    private Coordinates at;
+    private Tensor targets;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Fixtures.kernels("simd", 1); // fails fast if the Vector API kernels are not in use
+        Shape dims = Shape.of(Fixtures.dims(shape));
+        SplittableRandom random = new SplittableRandom(7);
+        int count = (int) Math.round(observed * dims.size());
+        long[] offsets = random.longs(0, dims.size()).distinct().limit(count).sorted().toArray();
+        at = Coordinates.ofOffsets(dims, offsets);
+        targets = Tensor.gaussian(8, 1.0, count);
+        ModelSpec spec = switch (model) {
+            case "tucker" -> Tucker.deep(depth);
+            case "cp" -> CP.deep(depth);
+            case "tt" -> TensorTrain.deep(depth);
+            default -> throw new IllegalArgumentException("model " + model + " is not tucker, cp or tt");
+        };
+        fitted = spec.build(dims);
+        Initializer.normMatched(5e-4).initialize(fitted, 9);
+        batch = new Batch(at, targets);
+        optimizer = Optimizer.adam(5e-4).start((int) fitted.parameters().values().size());
+    }
+
+    @Benchmark
+    public double step() {
+        double loss = fitted.lossAndGradient(batch);
+        optimizer.step(fitted.parameters().values(), fitted.parameters().gradients());
+        return loss;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        optimizer.close();
+        batch.close();
+        fitted.close();
+        targets.close();
+        at.close();
+    }
+}
