@@ -164,11 +164,22 @@ public final class ShapeChecks {
     /** Checks that an output shares no memory with any input. */
     public static void distinct(String what, Tensor out, Tensor... inputs) {
         for (Tensor input : inputs) {
-            if (input != null && out.overlaps(input)) {
-                throw new IllegalArgumentException(what + ": the output of shape " + out.shape()
-                        + " shares memory with an input of shape " + input.shape() + "; pass a separate output");
-            }
+            distinct(what, out, input);
         }
+    }
+
+    /** Checks that an output shares no memory with one input (no varargs array: valid calls allocate nothing). */
+    public static void distinct(String what, Tensor out, Tensor input) {
+        if (input != null && out.overlaps(input)) {
+            throw new IllegalArgumentException(what + ": the output of shape " + out.shape()
+                    + " shares memory with an input of shape " + input.shape() + "; pass a separate output");
+        }
+    }
+
+    /** Checks that an output shares no memory with either of two inputs (no varargs array). */
+    public static void distinct(String what, Tensor out, Tensor first, Tensor second) {
+        distinct(what, out, first);
+        distinct(what, out, second);
     }
 
     private static int commonColumns(String what, Tensor[] matrices, int skip) {
