@@ -104,14 +104,18 @@ public final class ShapeChecks {
     /** Checks {@link Kernels#unfold}. */
     public static void unfold(Tensor x, int mode, Tensor out) {
         mode("unfold", x, mode);
-        sameShape("unfolding", TensorOps.unfoldedShape(x.shape(), mode), out);
+        if (!isUnfolding(x.shape(), mode, out)) {
+            sameShape("unfolding", TensorOps.unfoldedShape(x.shape(), mode), out);
+        }
         distinct("unfold", out, x);
     }
 
     /** Checks {@link Kernels#fold}. */
     public static void fold(Tensor matrix, int mode, Tensor out) {
         mode("fold", out, mode);
-        sameShape("matrix to fold", TensorOps.unfoldedShape(out.shape(), mode), matrix);
+        if (!isUnfolding(out.shape(), mode, matrix)) {
+            sameShape("matrix to fold", TensorOps.unfoldedShape(out.shape(), mode), matrix);
+        }
         distinct("fold", out, matrix);
     }
 
@@ -300,6 +304,15 @@ public final class ShapeChecks {
         }
     }
 
+    /** Whether {@code matrix} has the shape of the mode-{@code mode} unfolding of {@code shape}, decided without allocating. */
+    private static boolean isUnfolding(Shape shape, int mode, Tensor matrix) {
+        if (matrix.order() != 2 || matrix.dim(0) != shape.dim(mode)) {
+            return false;
+        }
+        long before = shape.sizeOf(0, mode), after = shape.sizeOf(mode + 1, shape.order());
+        return before <= Integer.MAX_VALUE && after <= Integer.MAX_VALUE && before * after == matrix.dim(1);
+    }
+
     /** Checks that {@code out} is a {@code rows × cols} matrix; builds a Shape (an allocation) only to report a mismatch. */
     public static void matrixShape(String what, int rows, int cols, Tensor out) {
         if (out.order() != 2 || out.dim(0) != rows || out.dim(1) != cols) {
@@ -317,11 +330,22 @@ public final class ShapeChecks {
     /** Checks that an output shares no memory with any input. */
     public static void distinct(String what, Tensor out, Tensor... inputs) {
         for (Tensor input : inputs) {
-            if (input != null && out.overlaps(input)) {
-                throw new IllegalArgumentException(what + ": the output of shape " + out.shape()
-                        + " shares memory with an input of shape " + input.shape() + "; pass a separate output");
-            }
+            distinct(what, out, input);
         }
+    }
+
+    /** Checks that an output shares no memory with one input (no varargs array: valid calls allocate nothing). */
+    public static void distinct(String what, Tensor out, Tensor input) {
+        if (input != null && out.overlaps(input)) {
+            throw new IllegalArgumentException(what + ": the output of shape " + out.shape()
+                    + " shares memory with an input of shape " + input.shape() + "; pass a separate output");
+        }
+    }
+
+    /** Checks that an output shares no memory with either of two inputs (no varargs array). */
+    public static void distinct(String what, Tensor out, Tensor first, Tensor second) {
+        distinct(what, out, first);
+        distinct(what, out, second);
     }
 
     private static int commonColumns(String what, Tensor[] matrices, int skip) {

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Every other kernel at three sizes. {@code size} picks the tensor shape, the rank R (CP rank,
  * Tucker core size per mode, TT rank) and the number m of observed entries:
  * <ul>
- *   <li>{@code small}: 8×8×8, R = 4, m = 51 (10 % observed);</li>
+ *   <li>{@code small}: 8×8×8, R = 4, m = 52 (10 % observed, rounded up);</li>
  *   <li>{@code paper}: 25×25×25, R = 10, m = 1563 (10 %), the ICML 2022 image/synthetic size;</li>
  *   <li>{@code paper4}: 10×10×10×10, R = 5, m = 1000 (10 %);</li>
  *   <li>{@code large}: 128×128×128, R = 32, m = 104858 (5 %).</li>

@@ -20,6 +20,7 @@ final class LaneLoops extends VectorOps {
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
+    /** The argument is unused: {@link Specialized} constructs every copy with one argument. */
     LaneLoops(Object unused) {
     }
 

@@ -253,7 +253,7 @@ final class SampledKernels {
             }
             kronecker(factors, indexes, order, e, 0, mode, f);
             kronecker(factors, indexes, order, e, mode + 1, order, b);
-            v.asSlice(0, (long) rm * Double.BYTES).fill((byte) 0);
+            zero(v, rm);
             for (long p = 0; p < front; p++) {
                 double fp = f.getAtIndex(D, p);
                 long slab = p * rm * back;
@@ -286,7 +286,7 @@ final class SampledKernels {
             int rows = core.dim(0), d = core.dim(1), cols = core.dim(2);
             MemorySegment g = core.segment();
             int i = index(indexes, order, e, c);
-            next.asSlice(0, (long) cols * Double.BYTES).fill((byte) 0);
+            zero(next, cols);
             for (int r = 0; r < rows; r++) {
                 ops.axpy(row.getAtIndex(D, r), g, ((long) r * d + i) * cols, next, 0, cols);
             }
@@ -315,6 +315,13 @@ final class SampledKernels {
             next = swap;
         }
         return column;
+    }
+
+    /** Sets the first {@code n} elements to zero (a slice-and-fill would create a segment object per call). */
+    private static void zero(MemorySegment s, int n) {
+        for (int i = 0; i < n; i++) {
+            s.setAtIndex(D, i, 0.0);
+        }
     }
 
     /** Flops of one train product (a vector through every core). */
