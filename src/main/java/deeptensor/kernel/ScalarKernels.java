@@ -36,8 +36,8 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void gemm(double alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, double beta, Tensor c) {
-        int[] dims = ShapeChecks.gemm(a, transposeA, b, transposeB, c);
-        int rows = dims[0], inner = dims[1], cols = dims[2];
+        ShapeChecks.gemm(a, transposeA, b, transposeB, c);
+        int rows = c.rows(), inner = transposeA ? a.rows() : a.cols(), cols = c.cols();
         MemorySegment sa = a.segment(), sb = b.segment(), sc = c.segment();
         int lda = a.cols(), ldb = b.cols();
         for (int i = 0; i < rows; i++) {

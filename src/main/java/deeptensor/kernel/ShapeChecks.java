@@ -14,8 +14,8 @@ public final class ShapeChecks {
     private ShapeChecks() {
     }
 
-    /** Checks {@code c = alpha·op(a)·op(b) + beta·c} and returns {@code {rows, inner, cols}}. */
-    public static int[] gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c) {
+    /** Checks {@code c = alpha·op(a)·op(b) + beta·c}; allocates nothing on valid input (GEMM is called per column in deep chains). */
+    public static void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c) {
         matrix("A", a);
         matrix("B", b);
         matrix("C", c);
@@ -29,7 +29,6 @@ public final class ShapeChecks {
                     + b.shape() + (transposeB ? ", transposed" : "") + ") cannot go into C of shape " + c.shape());
         }
         distinct("gemm", c, a, b);
-        return new int[] {rows, inner, cols};
     }
 
     /** Checks a mode-n product {@code out = x ×_mode u}. */
@@ -238,6 +237,9 @@ public final class ShapeChecks {
             if (n == skipMode) {
                 continue;
             }
+            if (factors[n] == null) {
+                throw new IllegalArgumentException(what + ": factor " + n + " is missing (null) in " + shapes(factors));
+            }
             if (factors[n].order() != 2) {
                 matrix(what + " factor " + n, factors[n]); // message built only on failure: valid calls allocate nothing
             }
@@ -353,6 +355,9 @@ public final class ShapeChecks {
         for (int n = 0; n < matrices.length; n++) {
             if (n == skip) {
                 continue;
+            }
+            if (matrices[n] == null) {
+                throw new IllegalArgumentException(what + ": factor " + n + " is missing (null) in " + shapes(matrices));
             }
             if (matrices[n].order() != 2) {
                 matrix(what + " factor " + n, matrices[n]); // message built only on failure

@@ -45,6 +45,8 @@ class BadKernelInputTest {
                 rejects(() -> k.unfold(x, 0, t.zeros(Shape.of(3, 8))), "3×8", "2×12");
                 rejects(() -> k.mttkrp(x, new Tensor[] {null, t.random(8, 3, 2), t.random(9, 4, 2)}, 0, t.zeros(Shape.of(2, 3))),
                         "columns");
+                rejects(() -> k.mttkrp(x, new Tensor[] {t.random(8, 2, 2), null, t.random(9, 4, 2)}, 0, t.zeros(Shape.of(2, 2))),
+                        "factor 1 is missing");
                 try (Coordinates at = Coordinates.of(Shape.of(2, 3, 5), new int[] {0, 0, 0})) {
                     rejects(() -> k.gather(x, at, t.zeros(Shape.of(1))), "2×3×5", "2×3×4");
                 }

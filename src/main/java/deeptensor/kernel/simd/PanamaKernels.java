@@ -123,8 +123,8 @@ public final class PanamaKernels implements Kernels {
 
     @Override
     public void gemm(double alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, double beta, Tensor c) {
-        int[] dims = ShapeChecks.gemm(a, transposeA, b, transposeB, c);
-        int rows = dims[0], inner = dims[1], cols = dims[2];
+        ShapeChecks.gemm(a, transposeA, b, transposeB, c);
+        int rows = c.rows(), inner = transposeA ? a.rows() : a.cols(), cols = c.cols();
         long lda = a.cols(), ldb = b.cols();
         gemm.multiply(rows, cols, inner, alpha,
                 a.segment(), 0, transposeA ? 1 : lda, transposeA ? lda : 1,
