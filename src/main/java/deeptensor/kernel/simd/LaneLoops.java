@@ -5,7 +5,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -92,7 +91,7 @@ final class LaneLoops extends VectorOps {
             for (; i < bound; i += LANES) {
                 acc = load(x, xOff + i).fma(load(y, yOff + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = inLaneOrder(acc);
         }
         for (; i < n; i++) {
             sum = Math.fma(get(x, xOff + i), get(y, yOff + i), sum);
@@ -110,10 +109,24 @@ final class LaneLoops extends VectorOps {
             for (; i < bound; i += LANES) {
                 acc = acc.add(load(x, xOff + i));
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = inLaneOrder(acc);
         }
         for (; i < n; i++) {
             sum += get(x, xOff + i);
+        }
+        return sum;
+    }
+
+    /**
+     * The sum of the lanes, added first to last. {@code reduceLanes(ADD)} leaves the order of the
+     * additions unspecified, and in practice interpreted and JIT-compiled code add in different
+     * orders, so the same call could give different bits before and after warm-up; a fixed order
+     * keeps results reproducible bit for bit. Called once per reduction, so its cost does not matter.
+     */
+    private static double inLaneOrder(DoubleVector acc) {
+        double sum = 0;
+        for (int lane = 0; lane < LANES; lane++) {
+            sum += acc.lane(lane);
         }
         return sum;
     }
