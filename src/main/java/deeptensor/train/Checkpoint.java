@@ -102,7 +102,8 @@ public final class Checkpoint {
      * optimizer settings it was written from) and returns the step it was taken at.
      */
     public static long read(Path path, Model model, OptimizerState optimizer) {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
+             Staging staging = new Staging()) {
             if (in.readInt() != MAGIC) {
                 throw new IllegalArgumentException("checkpoint " + path + ": not a deeptensor checkpoint (bad magic at offset 0)");
             }
@@ -122,7 +123,11 @@ public final class Checkpoint {
             if (step < 0) {
                 throw new IllegalArgumentException("checkpoint " + path + ": negative step " + step);
             }
-            readVector(in, model.parameters().values(), path, "parameters");
+            // Everything is read into staging copies and checked to the end of the file before the
+            // model or the optimizer is touched: a bad file leaves them as they were. Cost: one extra
+            // copy of the parameters and optimizer vectors while reading.
+            Tensor parameters = staging.add(Tensor.zeros(model.parameters().values().shape()));
+            readVector(in, parameters, path, "parameters");
             int scalarCount = in.readInt();
             double[] expectedScalars = optimizer.scalars();
             if (scalarCount != expectedScalars.length) {
@@ -137,11 +142,17 @@ public final class Checkpoint {
             if (vectorCount != vectors.length) {
                 throw new IllegalArgumentException("checkpoint " + path + ": " + vectorCount + " optimizer vectors, expected " + vectors.length);
             }
+            Tensor[] stagedVectors = new Tensor[vectorCount];
             for (int v = 0; v < vectorCount; v++) {
-                readVector(in, vectors[v], path, "optimizer vector " + v);
+                stagedVectors[v] = staging.add(Tensor.zeros(vectors[v].shape()));
+                readVector(in, stagedVectors[v], path, "optimizer vector " + v);
             }
             if (in.read() != -1) {
                 throw new IllegalArgumentException("checkpoint " + path + ": unexpected bytes after the last optimizer vector");
+            }
+            model.parameters().values().copyFrom(parameters);
+            for (int v = 0; v < vectorCount; v++) {
+                vectors[v].copyFrom(stagedVectors[v]);
             }
             optimizer.restore(step, scalars);
             return step;
@@ -166,6 +177,21 @@ public final class Checkpoint {
         }
         for (int i = 0; i < length; i++) {
             into.setFlat(i, in.readDouble());
+        }
+    }
+
+    /** Tensors read from a checkpoint before they are known to be whole; closed when reading ends. */
+    private static final class Staging implements AutoCloseable {
+        private final java.util.List<Tensor> tensors = new java.util.ArrayList<>();
+
+        Tensor add(Tensor tensor) {
+            tensors.add(tensor);
+            return tensor;
+        }
+
+        @Override
+        public void close() {
+            tensors.forEach(Tensor::close);
         }
     }
 }

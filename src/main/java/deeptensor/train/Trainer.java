@@ -36,8 +36,11 @@ import java.util.Objects;
  *
  * <h2>Determinism</h2>
  * For the same model, initial parameters, data and settings, a run is bit-for-bit reproducible:
- * mini-batches come from {@link #seed} alone, and a run resumed from a checkpoint continues exactly
- * as the uninterrupted run would have.
+ * mini-batches come from {@link #seed} alone. A run without a validation part resumed from a
+ * checkpoint continues exactly as the uninterrupted run would have. With a validation part the
+ * checkpoint holds the parameters and optimizer state of its step, but not the early-stopping
+ * bookkeeping (best validation loss so far, patience used): a resumed run starts that afresh, so
+ * its early-stopping decisions, and the kept best state, can differ from an uninterrupted run's.
  */
 public final class Trainer {
 

@@ -120,11 +120,15 @@ final class TrainingRun implements AutoCloseable {
             }
             notifyListeners(step, loss, trainLoss, validationLoss, start);
         }
-        if (best != null && settings.keepBest() && reason != StopReason.DIVERGED && best.step() >= 0) {
-            best.restore(model, state);
-        }
+        // The checkpoint records where training stopped (parameters and optimizer state at this
+        // step), written before the best validation state is restored: otherwise the file would hold
+        // an earlier step's parameters labelled with this step, and a resumed run would diverge from
+        // the uninterrupted one.
         if (settings.checkpoint() != null && reason != StopReason.DIVERGED) {
             Checkpoint.write(settings.checkpoint(), model, state, step);
+        }
+        if (best != null && settings.keepBest() && reason != StopReason.DIVERGED && best.step() >= 0) {
+            best.restore(model, state);
         }
         double finalTrain = model.loss(train);
         double finalValidation = validation == null ? Double.NaN : model.loss(validation);

@@ -177,11 +177,41 @@ class TrainerTest {
             assertTrue(wrongModel.getMessage().contains("rank 3"), wrongModel.getMessage());
             byte[] bytes = Files.readAllBytes(file);
             Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+            Initializer.gaussian(1.0).initialize(model, 77);
+            double[] before = model.parameters().values().toArray();
             IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class, () -> Checkpoint.read(file, model, state));
             assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+            assertArrayEquals(before, model.parameters().values().toArray(), 0.0, "a bad checkpoint leaves the model as it was");
             Files.write(file, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
             IllegalArgumentException magic = assertThrows(IllegalArgumentException.class, () -> Checkpoint.read(file, model, state));
             assertTrue(magic.getMessage().contains("not a deeptensor checkpoint"), magic.getMessage());
+        }
+    }
+
+    @Test
+    void withValidationTheFinalCheckpointHoldsTheStateOfItsStepNotTheKeptBest() {
+        // Early stopping keeps the best validation state in the model; the checkpoint must still hold
+        // the parameters of the step it is labelled with, so that resuming continues from there.
+        Path file = directory.resolve("validated.ckpt");
+        try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 2, 40, 3);
+             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 4);
+             Model model = CP.deep(2).rank(6).build(SHAPE);
+             Model reference = CP.deep(2).rank(6).build(SHAPE)) {
+            Initializer.endToEnd(0.2).initialize(model, 6);
+            Initializer.endToEnd(0.2).initialize(reference, 6);
+            TrainingResult run = new Trainer().optimizer(Optimizer.adam(0.05)).seed(9).maxSteps(400).checkEvery(10)
+                    .patience(0).keepBest(true).checkpoint(file, 1000).fit(model, split);
+            new Trainer().optimizer(Optimizer.adam(0.05)).seed(9).maxSteps(run.steps()).checkEvery(10)
+                    .patience(0).keepBest(false).fit(reference, split);
+            try (Model read = CP.deep(2).rank(6).build(SHAPE);
+                 OptimizerState state = Optimizer.adam(0.05).start(read.parameters().size())) {
+                assertEquals(run.steps(), Checkpoint.read(file, read, state));
+                assertArrayEquals(reference.parameters().values().toArray(), read.parameters().values().toArray(), 0.0,
+                        "the checkpoint of step " + run.steps() + " holds that step's parameters");
+            }
+            // Not vacuous: the model itself holds an earlier, better state (few observations overfit).
+            assertFalse(java.util.Arrays.equals(reference.parameters().values().toArray(), model.parameters().values().toArray()),
+                    "the kept best state should differ from the last step's in this setting");
         }
     }
 }
