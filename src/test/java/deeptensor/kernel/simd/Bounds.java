@@ -25,7 +25,7 @@ final class Bounds {
     }
 
     /** Asserts the bound element by element; {@code magnitude} holds Σ|terms| per element. */
-    static void close(String what, Tensor reference, Tensor actual, Tensor magnitude, double terms, double factors) {
+    static void assertClose(String what, Tensor reference, Tensor actual, Tensor magnitude, double terms, double factors) {
         double c = 2 * (terms + factors + 2) * EPS;
         for (long i = 0; i < reference.size(); i++) {
             double ref = reference.getFlat(i), got = actual.getFlat(i), bound = c * magnitude.getFlat(i);
@@ -37,7 +37,7 @@ final class Bounds {
     }
 
     /** Asserts exact equality (kernels that only move data). */
-    static void same(String what, Tensor reference, Tensor actual) {
+    static void assertIdentical(String what, Tensor reference, Tensor actual) {
         for (long i = 0; i < reference.size(); i++) {
             if (Double.doubleToLongBits(reference.getFlat(i)) != Double.doubleToLongBits(actual.getFlat(i))) {
                 fail(what + ": element " + i + " of shape " + reference.shape() + " is " + actual.getFlat(i)

@@ -57,7 +57,7 @@ class PanamaKernelsProperties {
             SCALAR.gemm(alpha, a, transposeA, b, transposeB, beta, ref);
             simd(bits, split).gemm(alpha, a, transposeA, b, transposeB, beta, got);
             SCALAR.gemm(Math.abs(alpha), s.abs(a), transposeA, s.abs(b), transposeB, Math.abs(beta), magnitude);
-            Bounds.close("gemm " + m + "×" + n + "×" + k, ref, got, magnitude, k, 3);
+            Bounds.assertClose("gemm " + m + "×" + n + "×" + k, ref, got, magnitude, k, 3);
         }
     }
 
@@ -70,7 +70,7 @@ class PanamaKernelsProperties {
             Tensor a = s.gaussian(m, k), b = s.gaussian(k, n), one = s.zeros(m, n), two = s.zeros(m, n);
             simd(bits, false).gemm(1.0, a, false, b, false, 0.0, one);
             simd(bits, true).gemm(1.0, a, false, b, false, 0.0, two);
-            Bounds.same("split gemm", one, two);
+            Bounds.assertIdentical("split gemm", one, two);
         }
     }
 
@@ -91,7 +91,7 @@ class PanamaKernelsProperties {
             SCALAR.modeProduct(x, mode, u, ref);
             simd(bits, split).modeProduct(x, mode, u, got);
             SCALAR.modeProduct(s.abs(x), mode, s.abs(u), magnitude);
-            Bounds.close("mode-" + mode + " product of " + x.shape() + " by " + u.shape(), ref, got, magnitude, dims[mode], 2);
+            Bounds.assertClose("mode-" + mode + " product of " + x.shape() + " by " + u.shape(), ref, got, magnitude, dims[mode], 2);
         }
     }
 
@@ -115,7 +115,7 @@ class PanamaKernelsProperties {
             TensorOps.multiModeProduct(SCALAR, core, factors, ref, work);
             TensorOps.multiModeProduct(simd(bits, split), core, factors, got, work);
             TensorOps.multiModeProduct(SCALAR, s.abs(core), s.abs(factors), magnitude, work);
-            Bounds.close("Tucker reconstruction " + coreShape + " → " + ref.shape(), ref, got, magnitude, terms, order + 1);
+            Bounds.assertClose("Tucker reconstruction " + coreShape + " → " + ref.shape(), ref, got, magnitude, terms, order + 1);
         }
     }
 
@@ -142,7 +142,7 @@ class PanamaKernelsProperties {
             SCALAR.khatriRao(matrices, ref);
             simd(bits, split).khatriRao(matrices, got);
             // Same factors multiplied in the same order: identical, not merely close.
-            Bounds.same("Khatri-Rao", ref, got);
+            Bounds.assertIdentical("Khatri-Rao", ref, got);
         }
     }
 
@@ -157,7 +157,7 @@ class PanamaKernelsProperties {
             SCALAR.cpReconstruct(factors, ref);
             simd(bits, split).cpReconstruct(factors, got);
             SCALAR.cpReconstruct(s.abs(factors), magnitude);
-            Bounds.close("CP reconstruction", ref, got, magnitude, rank, order);
+            Bounds.assertClose("CP reconstruction", ref, got, magnitude, rank, order);
         }
     }
 
@@ -176,7 +176,7 @@ class PanamaKernelsProperties {
             SCALAR.mttkrp(x, factors, mode, ref);
             simd(bits, split).mttkrp(x, factors, mode, got);
             SCALAR.mttkrp(s.abs(x), s.abs(factors), mode, magnitude);
-            Bounds.close("MTTKRP mode " + mode + " of " + x.shape(), ref, got, magnitude, x.size(), order);
+            Bounds.assertClose("MTTKRP mode " + mode + " of " + x.shape(), ref, got, magnitude, x.size(), order);
         }
     }
 
@@ -189,7 +189,7 @@ class PanamaKernelsProperties {
             SCALAR.gram(a, ref);
             simd(bits, split).gram(a, got);
             SCALAR.gram(s.abs(a), magnitude);
-            Bounds.close("Gram", ref, got, magnitude, rows, 2);
+            Bounds.assertClose("Gram", ref, got, magnitude, rows, 2);
         }
     }
 
@@ -207,10 +207,10 @@ class PanamaKernelsProperties {
             Tensor ref = s.zeros(unfolded.dims()), got = s.garbage(unfolded.dims());
             SCALAR.unfold(x, mode, ref);
             simd(bits, split).unfold(x, mode, got);
-            Bounds.same("unfold", ref, got);
+            Bounds.assertIdentical("unfold", ref, got);
             Tensor back = s.garbage(dims);
             simd(bits, split).fold(got, mode, back);
-            Bounds.same("fold after unfold", x, back);
+            Bounds.assertIdentical("fold after unfold", x, back);
         }
     }
 
@@ -224,11 +224,11 @@ class PanamaKernelsProperties {
             Tensor ref = s.zeros(at.count()), got = s.garbage(at.count());
             SCALAR.gather(x, at, ref);
             simd(bits, split).gather(x, at, got);
-            Bounds.same("gather", ref, got);
+            Bounds.assertIdentical("gather", ref, got);
             Tensor weights = s.gaussian(at.count()), scatteredRef = s.zeros(dims), scattered = s.garbage(dims);
             SCALAR.scatter(at, weights, scatteredRef);
             simd(bits, split).scatter(at, weights, scattered);
-            Bounds.same("scatter", scatteredRef, scattered);
+            Bounds.assertIdentical("scatter", scatteredRef, scattered);
         }
     }
 
@@ -256,7 +256,7 @@ class PanamaKernelsProperties {
             SCALAR.cpEvaluate(factors, at, ref);
             simd(bits, split).cpEvaluate(factors, at, got);
             SCALAR.cpEvaluate(s.abs(factors), at, magnitude);
-            Bounds.close("CP evaluation", ref, got, magnitude, rank, order);
+            Bounds.assertClose("CP evaluation", ref, got, magnitude, rank, order);
 
             if (order == 1) {
                 return; // a CP scatter needs another factor to take the rank from (a rejection test covers it)
@@ -267,7 +267,7 @@ class PanamaKernelsProperties {
             SCALAR.cpScatter(factors, mode, at, weights, sRef);
             simd(bits, split).cpScatter(factors, mode, at, weights, sGot);
             SCALAR.cpScatter(s.abs(factors), mode, at, s.abs(weights), sMag);
-            Bounds.close("CP scatter mode " + mode, sRef, sGot, sMag, count, order + 1);
+            Bounds.assertClose("CP scatter mode " + mode, sRef, sGot, sMag, count, order + 1);
         }
     }
 
@@ -291,14 +291,14 @@ class PanamaKernelsProperties {
             SCALAR.tuckerEvaluate(core, factors, at, ref);
             simd(bits, split).tuckerEvaluate(core, factors, at, got);
             SCALAR.tuckerEvaluate(s.abs(core), s.abs(factors), at, magnitude);
-            Bounds.close("Tucker evaluation", ref, got, magnitude, core.size(), order + 1);
+            Bounds.assertClose("Tucker evaluation", ref, got, magnitude, core.size(), order + 1);
 
             Tensor weights = s.gaussian(count);
             Tensor cRef = s.zeros(ranks), cGot = s.garbage(ranks), cMag = s.zeros(ranks);
             SCALAR.tuckerScatterCore(factors, at, weights, cRef);
             simd(bits, split).tuckerScatterCore(factors, at, weights, cGot);
             SCALAR.tuckerScatterCore(s.abs(factors), at, s.abs(weights), cMag);
-            Bounds.close("Tucker core scatter", cRef, cGot, cMag, count, order + 1);
+            Bounds.assertClose("Tucker core scatter", cRef, cGot, cMag, count, order + 1);
 
             Tensor[] partial = factors.clone();
             partial[mode] = s.random().nextBoolean() ? null : factors[mode];
@@ -307,7 +307,7 @@ class PanamaKernelsProperties {
             SCALAR.tuckerScatterFactor(core, partial, mode, at, weights, fRef);
             simd(bits, split).tuckerScatterFactor(core, partial, mode, at, weights, fGot);
             SCALAR.tuckerScatterFactor(s.abs(core), s.abs(partial), mode, at, s.abs(weights), fMag);
-            Bounds.close("Tucker factor scatter mode " + mode, fRef, fGot, fMag, (double) count * core.size(), order + 2);
+            Bounds.assertClose("Tucker factor scatter mode " + mode, fRef, fGot, fMag, (double) count * core.size(), order + 2);
         }
     }
 
@@ -334,7 +334,7 @@ class PanamaKernelsProperties {
             SCALAR.ttEvaluate(cores, at, ref);
             simd(bits, split).ttEvaluate(cores, at, got);
             SCALAR.ttEvaluate(s.abs(cores), at, magnitude);
-            Bounds.close("TT evaluation", ref, got, magnitude, paths, order);
+            Bounds.assertClose("TT evaluation", ref, got, magnitude, paths, order);
 
             Tensor weights = s.gaussian(count);
             int[] shape = cores[k].shape().dims();
@@ -342,7 +342,7 @@ class PanamaKernelsProperties {
             SCALAR.ttScatterCore(cores, k, at, weights, sRef);
             simd(bits, split).ttScatterCore(cores, k, at, weights, sGot);
             SCALAR.ttScatterCore(s.abs(cores), k, at, s.abs(weights), sMag);
-            Bounds.close("TT core scatter " + k, sRef, sGot, sMag, count * paths, order + 1);
+            Bounds.assertClose("TT core scatter " + k, sRef, sGot, sMag, count * paths, order + 1);
         }
     }
 }

@@ -52,7 +52,7 @@ class PanamaKernelsTest {
                             SCALAR.gemm(1.5, a, false, b, transposeB, -1.0, ref);
                             simd.gemm(1.5, a, false, b, transposeB, -1.0, got);
                             SCALAR.gemm(1.5, s.abs(a), false, s.abs(b), transposeB, 1.0, mag);
-                            Bounds.close("gemm " + m + "×" + n + "×" + k, ref, got, mag, k, 3);
+                            Bounds.assertClose("gemm " + m + "×" + n + "×" + k, ref, got, mag, k, 3);
                         }
                     }
                 }
@@ -77,7 +77,7 @@ class PanamaKernelsTest {
                         SCALAR.modeProduct(x, mode, u, ref);
                         simd.modeProduct(x, mode, u, got);
                         SCALAR.modeProduct(s.abs(x), mode, s.abs(u), mag);
-                        Bounds.close("mode " + mode + " of " + x.shape(), ref, got, mag, dims[mode], 2);
+                        Bounds.assertClose("mode " + mode + " of " + x.shape(), ref, got, mag, dims[mode], 2);
                     }
                 }
             }
