@@ -43,14 +43,44 @@ class GradientProperties {
     @MethodSource("cases")
     void gradientMatchesCentralDifferences(ModelSpec spec, int order, Evaluation evaluation) {
         SplittableRandom random = new SplittableRandom(31L * order + spec.toString().hashCode() + evaluation.ordinal());
-        Shape shape = Fixtures.shape(random, order, 2, 3);
-        int m = Math.max(1, (int) (shape.size() * 0.6));
+        check(spec, Fixtures.shape(random, order, 2, 3), evaluation, random, 0.7, 0.6, STEP);
+    }
+
+    static Stream<Arguments> wideCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int depth = 1; depth <= 3; depth++) {
+            for (ModelSpec spec : Fixtures.specs(depth)) {
+                for (Evaluation evaluation : new Evaluation[] {Evaluation.SAMPLED, Evaluation.DENSE}) {
+                    cases.add(Arguments.of(spec, evaluation));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * Modes of 9–11 and the default (large) ranks, so that the backward pass runs the SIMD kernels'
+     * full-vector loops and not only their scalar tails, as the tiny shapes above mostly do.
+     */
+    @ParameterizedTest(name = "wide {0}, {1}")
+    @MethodSource("wideCases")
+    void gradientMatchesCentralDifferencesOnWideShapes(ModelSpec spec, Evaluation evaluation) {
+        SplittableRandom random = new SplittableRandom(97L + spec.toString().hashCode() + evaluation.ordinal());
+        // Every model is linear in each single parameter, so the loss is exactly quadratic along one
+        // coordinate and central differences have no truncation error: a large step only shrinks the
+        // rounding error (ε·ℓ/h), which matters here because deep wide models start with small gradients.
+        check(spec, Fixtures.shape(random, 3, 9, 11), evaluation, random, 0.25, 0.3, 1e-2);
+    }
+
+    private static void check(ModelSpec spec, Shape shape, Evaluation evaluation, SplittableRandom random, double std,
+                              double observedShare, double step) {
+        int m = Math.max(1, (int) (shape.size() * observedShare));
         try (Model model = spec.build(shape);
              Coordinates at = Fixtures.coordinates(random, shape, m);
              Tensor targets = Fixtures.gaussian(random, m, 1.0);
              Batch batch = new Batch(at, targets)) {
             model.evaluation(evaluation);
-            Fixtures.randomize(model, random, 0.7);
+            Fixtures.randomize(model, random, std);
             model.lossAndGradient(batch);
             double[] analytic = model.parameters().gradients().toArray();
             Tensor values = model.parameters().values();
@@ -58,12 +88,12 @@ class GradientProperties {
             double worst = 0, largest = 0;
             for (int p : probes) {
                 double saved = values.getFlat(p);
-                values.setFlat(p, saved + STEP);
+                values.setFlat(p, saved + step);
                 double plus = model.loss(batch);
-                values.setFlat(p, saved - STEP);
+                values.setFlat(p, saved - step);
                 double minus = model.loss(batch);
                 values.setFlat(p, saved);
-                double numeric = (plus - minus) / (2 * STEP);
+                double numeric = (plus - minus) / (2 * step);
                 worst = Math.max(worst, Math.abs(numeric - analytic[p]));
                 largest = Math.max(largest, Math.max(Math.abs(numeric), Math.abs(analytic[p])));
             }
