@@ -37,7 +37,8 @@ public final class TensorOps {
      * {@code out = x ×_n matrices[n]} for every non-null {@code matrices[n]}, in the order of least
      * flops ({@link ModeOrder}). Intermediates go into {@code workspace}, which must hold at least
      * {@link #multiModeWorkspace(Shape, Tensor[])} elements (it may be null when no intermediate is
-     * needed, as for a single product); no off-heap allocation on this path, only small index arrays.
+     * needed, as for a single product); no off-heap allocation, but the plan, its order and its views
+     * are made per call: code that repeats a product should keep a {@link ModeProductPlan}.
      */
     public static void multiModeProduct(Tensor x, Tensor[] matrices, Tensor out, Tensor workspace) {
         multiModeProduct(k(), x, matrices, out, workspace);
@@ -45,63 +46,12 @@ public final class TensorOps {
 
     /** As {@link #multiModeProduct(Tensor, Tensor[], Tensor, Tensor)} with the given kernels. */
     public static void multiModeProduct(Kernels kernels, Tensor x, Tensor[] matrices, Tensor out, Tensor workspace) {
-        if (matrices.length != x.order()) {
-            throw new IllegalArgumentException("multi-mode product: " + matrices.length + " matrices for a tensor of shape "
-                    + x.shape() + " (pass null for modes to leave alone)");
-        }
-        Shape target = x.shape();
-        for (int n = 0; n < matrices.length; n++) {
-            if (matrices[n] != null) {
-                ShapeChecks.matrix("multi-mode product matrix " + n, matrices[n]);
-                if (matrices[n].cols() != x.dim(n)) {
-                    throw new IllegalArgumentException("multi-mode product: matrix " + n + " of shape " + matrices[n].shape()
-                            + " needs " + x.dim(n) + " columns for mode " + n + " of shape " + x.shape());
-                }
-                target = target.withDim(n, matrices[n].rows());
-            }
-        }
-        ShapeChecks.sameShape("multi-mode product output", target, out);
-        ShapeChecks.distinct("multi-mode product", out, x);
-        ShapeChecks.distinct("multi-mode product", out, matrices);
-        int[] order = ModeOrder.cheapest(x.shape(), matrices);
-        if (order.length == 0) {
-            out.copyFrom(x);
-            return;
-        }
-        long needed = 2 * ModeOrder.largestIntermediate(x.shape(), matrices, order);
-        if (needed == 0 && order.length > 1) {
-            // Every intermediate is empty, so the result is a sum of no terms: zero.
-            out.fill(0);
-            return;
-        }
-        if (needed == 0) {
-            workspace = null; // a single product: nothing to hold
-        } else if (workspace == null || workspace.size() < needed) {
-            throw new IllegalArgumentException("multi-mode product: workspace " + (workspace == null ? "missing"
-                    : "of shape " + workspace.shape() + " holds " + workspace.size() + " elements") + "; " + needed
-                    + " are needed for input " + x.shape() + " and output " + target);
-        } else {
-            ShapeChecks.distinct("multi-mode product workspace", workspace, x, out);
-            ShapeChecks.distinct("multi-mode product workspace", workspace, matrices);
-        }
-        long half = needed / 2;
-        Tensor current = x;
-        for (int step = 0; step < order.length; step++) {
-            int mode = order[step];
-            Shape nextShape = current.shape().withDim(mode, matrices[mode].rows());
-            // Intermediates alternate between the two halves of the workspace (long offsets: no int limit).
-            Tensor next = step == order.length - 1
-                    ? out
-                    : workspace.view(step % 2 == 0 ? 0 : half, nextShape.dims());
-            kernels.modeProduct(current, mode, matrices[mode], next);
-            current = next;
-        }
+        ModeProductPlan.of(x, matrices, workspace).run(kernels, out);
     }
 
     /** Elements of workspace that {@link #multiModeProduct} needs for these inputs. */
     public static long multiModeWorkspace(Shape x, Tensor[] matrices) {
-        int[] order = ModeOrder.cheapest(x, matrices);
-        return Math.max(1, 2 * ModeOrder.largestIntermediate(x, matrices, order));
+        return ModeProductPlan.workspaceSize(x, matrices);
     }
 
     /** Tucker reconstruction {@code out = core ×_1 U^1 ⋯ ×_N U^N}, cheapest mode order, intermediates in {@code workspace}. */

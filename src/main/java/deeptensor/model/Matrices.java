@@ -2,32 +2,20 @@ package deeptensor.model;
 
 import deeptensor.kernel.TensorOps;
 import deeptensor.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
- * Small dense helpers the kernel interface does not offer: transposition, and the contraction of
- * two tensors over every mode but one. Package-private; the SIMD kernels have no equivalent yet.
+ * A dense helper the kernel interface does not offer: the contraction of two tensors over every
+ * mode but one. (A transpose is the kernels' mode-1 unfolding of a matrix: {@link #transpose}.)
+ * Package-private.
  */
 final class Matrices {
-
-    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
 
     private Matrices() {
     }
 
-    /** {@code dst = srcᵀ}. */
+    /** {@code dst = srcᵀ}: the mode-1 unfolding of a matrix is its transpose, so the kernels do it. */
     static void transpose(Tensor src, Tensor dst) {
-        int rows = src.rows(), cols = src.cols();
-        if (dst.rows() != cols || dst.cols() != rows) {
-            throw new IllegalArgumentException("transpose: " + src.shape() + " cannot go into " + dst.shape());
-        }
-        MemorySegment s = src.segment(), d = dst.segment();
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                d.setAtIndex(D, (long) j * rows + i, s.getAtIndex(D, (long) i * cols + j));
-            }
-        }
+        TensorOps.unfold(src, 1, dst);
     }
 
     /**

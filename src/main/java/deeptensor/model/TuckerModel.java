@@ -1,6 +1,7 @@
 package deeptensor.model;
 
 import deeptensor.kernel.ModeOrder;
+import deeptensor.kernel.ModeProductPlan;
 import deeptensor.kernel.TensorOps;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
