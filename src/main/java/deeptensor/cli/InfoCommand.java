@@ -89,28 +89,30 @@ final class InfoCommand {
     }
 
     static void describe(TensorFile content, String name, int top, PrintStream out) {
+        // One pass over the values gives the range and the observed count (a dense file's
+        // observedCount() would be another pass over every element).
+        Range range = Range.of(content);
+        long size = content.shape().size();
         out.println("file       " + name);
         out.println("format     " + formatLine(content));
-        out.printf(Locale.ROOT, "shape      %s (%d entries)%n", content.shape(), content.shape().size());
-        out.printf(Locale.ROOT, "observed   %d (%.2f %%)%n", content.observedCount(), 100 * content.observedFraction());
+        out.printf(Locale.ROOT, "shape      %s (%d entries)%n", content.shape(), size);
+        out.printf(Locale.ROOT, "observed   %d (%.2f %%)%n", range.count, size == 0 ? 0.0 : 100.0 * range.count / size);
         out.println("kernels    " + KernelProvider.kernels().name());
+        if (range.count == 0) {
+            out.println("values     none observed");
+        } else {
+            out.printf(Locale.ROOT, "values     min %s, max %s, mean %s (observed entries)%n",
+                    number(range.min), number(range.max), number(range.mean()));
+        }
+        if (content.shape().order() == 0) {
+            return;
+        }
+        if (size > SPECTRA_LIMIT) {
+            out.println("spectra    skipped: " + size + " entries is more than the " + SPECTRA_LIMIT + " a dense copy is made for");
+            return;
+        }
         try (Tensor dense = densify(content)) {
-            Range range = Range.of(content);
-            if (range.count == 0) {
-                out.println("values     none observed");
-            } else {
-                out.printf(Locale.ROOT, "values     min %s, max %s, mean %s (observed entries)%n",
-                        number(range.min), number(range.max), number(range.mean()));
-            }
-            if (dense == null) {
-                out.println("spectra    skipped: " + content.shape().size() + " entries is more than the "
-                        + SPECTRA_LIMIT + " a dense copy is made for");
-                return;
-            }
-            if (content.shape().order() == 0) {
-                return;
-            }
-            boolean filled = content.observedCount() < content.shape().size();
+            boolean filled = range.count < size;
             out.println("spectra    singular values of each mode-n unfolding" + (filled
                     ? " (unobserved entries set to the observed mean)" : ""));
             fillMissing(dense, content, range.count == 0 ? 0 : range.mean());
@@ -129,11 +131,8 @@ final class InfoCommand {
         return content.format().name().toLowerCase(Locale.ROOT) + " coordinates";
     }
 
-    /** A dense copy to take spectra of, or null when it would be too large. */
+    /** A dense copy to take spectra of. */
     private static Tensor densify(TensorFile content) {
-        if (content.shape().size() > SPECTRA_LIMIT) {
-            return null;
-        }
         return switch (content) {
             case TensorFile.Dense dense -> dense.tensor().copy();
             case TensorFile.Sparse sparse -> sparse.observations().toDense();
