@@ -74,6 +74,8 @@ public final class Completion {
     private double lossTolerance;
     private TrainingListener listener;
     private int listenerEvery;
+    private java.time.Duration maxTime;
+    private CompletionListener progress;
 
     private Completion(Coordinates at, Tensor values) {
         this.at = at;
@@ -217,6 +219,26 @@ public final class Completion {
         return this;
     }
 
+    /**
+     * A wall-time budget for the whole fit (default none). When it runs out the fit stops at the next
+     * step and finishes with the best state found so far; the report says so
+     * ({@link deeptensor.train.StopReason#TIME_LIMIT}).
+     */
+    public Completion maxTime(java.time.Duration budget) {
+        Objects.requireNonNull(budget, "time budget");
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("the time budget must be positive, got " + budget);
+        }
+        this.maxTime = budget;
+        return this;
+    }
+
+    /** Receives the progress of the fit (stage, share done, best validation error, elapsed time). */
+    public Completion progress(CompletionListener listener) {
+        this.progress = Objects.requireNonNull(listener, "progress listener");
+        return this;
+    }
+
     /** Fits the model and returns the completed tensor with its report; close the result. */
     public CompletionResult fit() {
         Trainer trainer = new Trainer().optimizer(optimizer).maxSteps(maxSteps).checkEvery(checkEvery).lossTolerance(lossTolerance)
@@ -224,6 +246,10 @@ public final class Completion {
         if (listener != null) {
             trainer.listener(listenerEvery, listener);
         }
-        return new CompletionRun(at, values, spec, seed, initializer, initScale, validationFraction, trainer).run();
+        if (maxTime != null) {
+            trainer.maxTime(maxTime);
+        }
+        return new CompletionRun(at, values, spec, seed, initializer, initScale, validationFraction, trainer, maxSteps, maxTime, progress)
+                .run();
     }
 }

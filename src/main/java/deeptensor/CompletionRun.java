@@ -21,9 +21,15 @@ final class CompletionRun {
     private final double initScale;
     private final double validationFraction;
     private final Trainer trainer;
+    private final long maxSteps;
+    private final java.time.Duration maxTime;
+    private final CompletionListener progress;
 
     CompletionRun(Coordinates at, Tensor values, ModelSpec spec, long seed, Initializer initializer, double initScale,
-                  double validationFraction, Trainer trainer) {
+                  double validationFraction, Trainer trainer, long maxSteps, java.time.Duration maxTime, CompletionListener progress) {
+        this.maxSteps = maxSteps;
+        this.maxTime = maxTime;
+        this.progress = progress;
         this.at = at;
         this.values = values;
         this.spec = spec;
@@ -49,6 +55,22 @@ final class CompletionRun {
             try (Split split = Split.holdOut(at, scaled, validationFraction, splitSeed)) {
                 Initializer init = initializer != null ? initializer : Initializer.endToEndWithRms(model, initScale);
                 init.initialize(model, initSeed);
+                if (progress != null) {
+                    double validationMeanSquare = split.hasValidation() ? meanSquare(split.validationValues()) : Double.NaN;
+                    String stage = "training " + model.describe();
+                    double[] best = {Double.NaN};
+                    trainer.listener(1, p -> {
+                        double error = Math.sqrt(p.validationLoss() / validationMeanSquare);
+                        if (error < best[0] || !(best[0] == best[0])) {
+                            best[0] = error;
+                        }
+                        double fraction = maxSteps > 0 ? (double) p.step() / maxSteps : 1;
+                        if (maxTime != null) {
+                            fraction = Math.max(fraction, p.elapsedSeconds() / (maxTime.toNanos() * 1e-9));
+                        }
+                        progress.onProgress(new CompletionProgress(stage, Math.min(1, fraction), best[0], p.elapsedSeconds()));
+                    });
+                }
                 TrainingResult training = trainer.seed(batchSeed).fit(model, split);
                 Tensor completed = Tensor.zeros(at.shape());
                 try {

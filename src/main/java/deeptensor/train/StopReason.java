@@ -11,5 +11,9 @@ public enum StopReason {
     /** The validation loss stopped improving (patience rule); the best state was restored. */
     EARLY_STOPPING,
     /** The loss became NaN/infinite or exploded; the last good state was restored. */
-    DIVERGED
+    DIVERGED,
+    /** The time budget ran out; the best state so far was kept. */
+    TIME_LIMIT,
+    /** The thread was interrupted; the run stopped at the next step and kept the best state so far. */
+    INTERRUPTED
 }

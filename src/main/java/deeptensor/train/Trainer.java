@@ -23,6 +23,9 @@ import java.util.Objects;
  *       this many checks while the training loss kept falling (default 0: off). Independently,
  *       {@link #keepBest} (default on) ends every run that has a validation part with the parameters
  *       of its best validation check.</li>
+ *   <li>{@link #maxTime}: a wall-time budget (default none).</li>
+ *   <li>Interruption, always on: {@link Thread#interrupt()} on the training thread stops the run at
+ *       the next step ({@link StopReason#INTERRUPTED}); the interrupt flag stays set for the caller.</li>
  *   <li>Divergence, always on: a NaN or infinite loss, or one above {@link #explodeFactor} times the
  *       larger of the first loss and the mean square of the targets, stops the run and restores the
  *       last good state (from the last check), with a message that says what to change.</li>
@@ -59,6 +62,7 @@ public final class Trainer {
     private Path checkpoint;
     private long checkpointEvery;
     private Path resumeFrom;
+    private long maxNanos = Long.MAX_VALUE;
 
     record Interval(int every, TrainingListener listener) {
     }
@@ -79,6 +83,19 @@ public final class Trainer {
             throw new IllegalArgumentException("the step budget must not be negative, got " + maxSteps);
         }
         this.maxSteps = maxSteps;
+        return this;
+    }
+
+    /**
+     * A wall-time budget: the run stops at the first step after {@code budget} has elapsed, with
+     * {@link StopReason#TIME_LIMIT}, keeping the best validation state as at any other stop.
+     */
+    public Trainer maxTime(java.time.Duration budget) {
+        Objects.requireNonNull(budget, "time budget");
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("the time budget must be positive, got " + budget);
+        }
+        this.maxNanos = budget.compareTo(java.time.Duration.ofDays(365 * 100)) > 0 ? Long.MAX_VALUE : budget.toNanos();
         return this;
     }
 
@@ -206,11 +223,11 @@ public final class Trainer {
 
     Settings settings() {
         return new Settings(optimizer, maxSteps, lossTolerance, checkEvery, plateauChecks, plateauRelativeDecrease, patience, keepBest,
-                batchSize, seed, explodeFactor, List.copyOf(listeners), checkpoint, checkpointEvery, resumeFrom);
+                batchSize, seed, explodeFactor, List.copyOf(listeners), checkpoint, checkpointEvery, resumeFrom, maxNanos);
     }
 
     record Settings(Optimizer optimizer, long maxSteps, double lossTolerance, int checkEvery, int plateauChecks,
                     double plateauRelativeDecrease, int patience, boolean keepBest, int batchSize, long seed, double explodeFactor,
-                    List<Interval> listeners, Path checkpoint, long checkpointEvery, Path resumeFrom) {
+                    List<Interval> listeners, Path checkpoint, long checkpointEvery, Path resumeFrom, long maxNanos) {
     }
 }

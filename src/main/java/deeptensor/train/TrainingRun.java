@@ -58,6 +58,16 @@ final class TrainingRun implements AutoCloseable {
                 message = "stopped after the step budget of " + settings.maxSteps() + " steps";
                 break;
             }
+            if (Thread.currentThread().isInterrupted()) {
+                reason = StopReason.INTERRUPTED;
+                message = "interrupted at step " + step + "; kept the best state so far";
+                break;
+            }
+            if (System.nanoTime() - start > settings.maxNanos()) {
+                reason = StopReason.TIME_LIMIT;
+                message = "stopped by the time budget at step " + step + "; kept the best state so far";
+                break;
+            }
             Batch batch = sampler == null ? train : sampler.batch(step);
             double loss = model.lossAndGradient(batch);
             if (Double.isNaN(firstLoss)) {
@@ -125,7 +135,16 @@ final class TrainingRun implements AutoCloseable {
         // an earlier step's parameters labelled with this step, and a resumed run would diverge from
         // the uninterrupted one.
         if (settings.checkpoint() != null && reason != StopReason.DIVERGED) {
-            Checkpoint.write(settings.checkpoint(), model, state, step);
+            // An interrupted run still saves where it stopped: file channels refuse to work on an
+            // interrupted thread, so the flag is cleared for the write and set again after it.
+            boolean interrupted = Thread.interrupted();
+            try {
+                Checkpoint.write(settings.checkpoint(), model, state, step);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         if (best != null && settings.keepBest() && reason != StopReason.DIVERGED && best.step() >= 0) {
             best.restore(model, state);
