@@ -37,8 +37,8 @@ import java.util.SplittableRandom;
  */
 final class AutoCompletion {
 
-    /** Penalty weights tried, largest first. */
-    static final double[] LAMBDAS = {10, 3, 1, 0.3, 0.1, 0.03};
+    /** Penalty weights tried, smallest first. */
+    static final double[] LAMBDAS = {0.03, 0.1, 0.3, 1, 3, 10};
     /** The rank cap of every mode. */
     static final int RANK_CAP = 64;
     /** Iterations of one L-BFGS fit. */
@@ -50,7 +50,7 @@ final class AutoCompletion {
     /** Folds of the cross-validation (each holds out a fifth of the observed entries). */
     static final int FOLDS = 5;
     /** Estimated flops the model paths of all folds may cost together before fewer folds are run. */
-    static final double CROSS_VALIDATION_BUDGET = 2e12;
+    static final double CROSS_VALIDATION_BUDGET = 5e11;
     /** Iterations a warm-started fit on the path typically takes, for the cost estimate. */
     static final int TYPICAL_ITERATIONS = 150;
 
@@ -175,7 +175,12 @@ final class AutoCompletion {
                     }
                 }
             }
-            foldsRun = Math.max(1, Math.min(foldsRun, plain[k].folds()));
+            // Folds whose paths started; a λ counts only if it was measured on all of them. The model off
+            // (λ = ∞) is the centre itself, whose errors are known on every fold.
+            foldsRun = Math.max(1, foldsRun);
+            for (int f = 0; f < foldsRun; f++) {
+                centred[k].add(centreErrors[best][f]);
+            }
 
             // 3. The choice, every candidate measured over the same held-out entries (folds 0 … foldsRun−1).
             double denominator = 0;
@@ -195,8 +200,8 @@ final class AutoCompletion {
                 candidates.add(new CompletionReport.Candidate(kinds.get(c).name(), Math.sqrt(centresOnModelFolds[c].mean() / meanSquare),
                         false));
             }
-            int plainChoice = lowest(plain, k);
-            int centredChoice = oneStandardError(centred, k);
+            int plainChoice = lowest(plain, k, foldsRun);
+            int centredChoice = oneStandardError(centred, k, foldsRun);
             String ranksText = shapeText(spec, shape);
             int plainIndex = candidates.size();
             candidates.add(new CompletionReport.Candidate("Tucker " + ranksText + " + ridge λ=" + (plainChoice < 0 ? "-" : format(LAMBDAS[plainChoice])),
@@ -271,12 +276,11 @@ final class AutoCompletion {
         return (int) Math.max(1, Math.min(FOLDS, Math.floor(CROSS_VALIDATION_BUDGET / perFold)));
     }
 
-    /** The λ (index) with the lowest error among those measured on every fold run; −1 if none. */
-    private static int lowest(HeldOutErrors[] errors, int infinity) {
+    /** The λ (index) with the lowest error among those measured on all {@code folds} folds; −1 if none. */
+    private static int lowest(HeldOutErrors[] errors, int infinity, int folds) {
         int best = -1;
         for (int i = 0; i < infinity; i++) {
-            if (errors[i].folds() == errors[infinity].folds() && errors[i].folds() > 0
-                    && (best < 0 || errors[i].mean() < errors[best].mean())) {
+            if (errors[i].folds() == folds && (best < 0 || errors[i].mean() < errors[best].mean())) {
                 best = i;
             }
         }
@@ -284,8 +288,8 @@ final class AutoCompletion {
     }
 
     /** The largest λ (∞, the model off, first) whose error is within one standard error of the lowest. */
-    private static int oneStandardError(HeldOutErrors[] errors, int infinity) {
-        int best = lowest(errors, infinity);
+    private static int oneStandardError(HeldOutErrors[] errors, int infinity, int folds) {
+        int best = lowest(errors, infinity, folds);
         if (best < 0 || errors[infinity].mean() <= errors[best].mean()) {
             return infinity;
         }
@@ -293,8 +297,8 @@ final class AutoCompletion {
         if (errors[infinity].mean() <= threshold) {
             return infinity;
         }
-        for (int i = 0; i < infinity; i++) {
-            if (errors[i].folds() == errors[infinity].folds() && errors[i].mean() <= threshold) {
+        for (int i = infinity - 1; i >= 0; i--) {
+            if (errors[i].folds() == folds && errors[i].mean() <= threshold) {
                 return i;
             }
         }
@@ -302,9 +306,9 @@ final class AutoCompletion {
     }
 
     /**
-     * One regularization path on one fold: fits for λ from the largest down, each starting where the
-     * previous ended, adding each fit's held-out squared errors to {@code errors[i]} and those of the
-     * zero model (λ = ∞) to {@code errors[k]}; keeps the fitted parameters in {@code states} when given.
+     * One regularization path on one fold: fits for λ from the smallest up, each starting where the
+     * previous ended, adding each fit's held-out squared errors to {@code errors[i]}; keeps the fitted
+     * parameters in {@code states} when given.
      */
     private void path(Model model, Coordinates trainAt, Tensor trainY, Coordinates validAt, Tensor validY, long initSeed, String what,
                       boolean stopEarly, HeldOutErrors[] errors, double[][] states) {
@@ -313,7 +317,6 @@ final class AutoCompletion {
              Tensor predictions = Tensor.zeros(validAt.count())) {
             Initializer.endToEndWithRms(model, Math.max(1e-3, Math.sqrt(CompletionRun.meanSquare(trainY)))).initialize(model, initSeed);
             double[] start = fit.state();
-            double zeroMse = CompletionRun.meanSquare(validY);
             double[] from = start;
             int bestSoFar = -1;
             double[] mse = new double[k];
@@ -330,17 +333,17 @@ final class AutoCompletion {
                 if (states != null) {
                     states[i] = state;
                 }
-                // Each λ starts where the larger one ended, which needs far fewer iterations than a
-                // fresh start; but a fit that collapsed to the zero model would hold the next one at
-                // that saddle point, so then the next starts afresh.
-                from = mse[i] < zeroMse ? state : start;
+                // Each λ starts where the smaller one ended, which needs far fewer iterations than
+                // a fresh start. The path goes up, not down: a component a large penalty has shrunk
+                // to zero cannot grow back (zero is a stationary point of a product), so a path
+                // from large to small λ would lose the ranks the smaller penalties need.
+                from = state;
                 if (bestSoFar < 0 || mse[i] < mse[bestSoFar]) {
                     bestSoFar = i;
                 } else if (stopEarly && i - bestSoFar >= 2) {
-                    break; // two smaller λ in a row did worse than the best: the error is rising
+                    break; // two larger λ in a row did worse than the best: the error is rising
                 }
             }
-            errors[k].add(squaredErrors(null, validY));
         }
     }
 
