@@ -6,7 +6,6 @@ import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import deeptensor.train.Initializer;
-import deeptensor.train.Split;
 import deeptensor.train.StopReason;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,29 +15,29 @@ import java.util.SplittableRandom;
 
 /**
  * The default completion (no model given): a rank-capped Tucker model with an explicit ridge
- * penalty, fitted by L-BFGS, its penalty weight and an optional mean "centre" chosen on held-out
- * observed entries, and never kept unless it beats additive main-effects imputation there.
- *
+ * penalty, fitted by L-BFGS, its penalty weight and an optional mean "centre" chosen by K-fold
+ * cross-validation on the observed entries, and never kept unless it beats additive main-effects
+ * imputation on the held-out entries. The steps, in order (docs/models.md has the long form):
  * <ol>
- *   <li>Scale the observed values to RMS 1; hold out 10 % of them (seeded) for validation.</li>
- *   <li>Fit the centres on the training part: global mean, additive main effects, and the fibre means
- *       of every mode with enough observations; the best on validation is the candidate centre.</li>
- *   <li>Fit Tucker with multilinear ranks {@code min(dₙ, 64)} (fewer when one step would cost more than
- *       {@link #FLOP_BUDGET}) and the penalty {@code (λ/m)‖θ‖²} for λ on a log grid, every fit from the
- *       same seeded start: once to the values themselves (λ chosen by the lowest validation error), once
- *       to the values minus the centre (λ chosen by the one-standard-error rule, the centre alone
- *       counting as λ = ∞, so the residual model is kept only if it clearly helps).</li>
- *   <li>Keep whichever of the two has the lower validation error — unless additive main effects do
- *       better, in which case keep those.</li>
- *   <li>Refit the kept choice on all observed entries, continuing from its training-part fit.</li>
+ *   <li>Scale the observed values to RMS 1; split them into {@link #FOLDS} seeded folds.</li>
+ *   <li>Cross-validate the centres on every fold: global mean, additive main effects, and the fibre
+ *       means of every mode with enough observations; the lowest pooled error picks the centre.</li>
+ *   <li>On as many folds as {@link #CROSS_VALIDATION_BUDGET} allows (at least one), fit Tucker with
+ *       ranks {@code min(dₙ, 64)} (fewer when one evaluation would cost more than {@link #FLOP_BUDGET})
+ *       and the penalty {@code (λ/m)‖θ‖²} for each λ of {@link #LAMBDAS}, every fit from the same
+ *       seeded start: once to the values (λ with the lowest error), once to the values minus the
+ *       centre (the one-standard-error rule, the centre alone counting as λ = ∞).</li>
+ *   <li>Keep the better of the two on the same held-out entries, unless additive main effects do
+ *       better there.</li>
+ *   <li>Refit the kept choice on all observed entries, continuing from its fold-0 fit.</li>
  * </ol>
  * Depth plays no part: measured on real tensors, explicit ridge completed more accurately than the
  * implicit regularization of deep factors trained by gradient descent (docs/accuracy.md).
  */
 final class AutoCompletion {
 
-    /** Penalty weights tried, smallest first. */
-    static final double[] LAMBDAS = {0.03, 0.1, 0.3, 1, 3, 10};
+    /** Penalty weights tried, largest first. */
+    static final double[] LAMBDAS = {10, 3, 1, 0.3, 0.1, 0.03};
     /** The rank cap of every mode. */
     static final int RANK_CAP = 64;
     /** Iterations of one L-BFGS fit. */
@@ -297,7 +296,7 @@ final class AutoCompletion {
         if (errors[infinity].mean() <= threshold) {
             return infinity;
         }
-        for (int i = infinity - 1; i >= 0; i--) {
+        for (int i = 0; i < infinity; i++) {
             if (errors[i].folds() == folds && errors[i].mean() <= threshold) {
                 return i;
             }
@@ -306,8 +305,7 @@ final class AutoCompletion {
     }
 
     /**
-     * One regularization path on one fold: fits for λ from the smallest up, each starting where the
-     * previous ended, adding each fit's held-out squared errors to {@code errors[i]}; keeps the fitted
+     * One regularization path on one fold: fits for λ from the largest down, each from the same start, adding each fit's held-out squared errors to {@code errors[i]}; keeps the fitted
      * parameters in {@code states} when given.
      */
     private void path(Model model, Coordinates trainAt, Tensor trainY, Coordinates validAt, Tensor validY, long initSeed, String what,
@@ -317,12 +315,16 @@ final class AutoCompletion {
              Tensor predictions = Tensor.zeros(validAt.count())) {
             Initializer.endToEndWithRms(model, Math.max(1e-3, Math.sqrt(CompletionRun.meanSquare(trainY)))).initialize(model, initSeed);
             double[] start = fit.state();
-            double[] from = start;
             int bestSoFar = -1;
             double[] mse = new double[k];
             for (int i = 0; i < k && !control.stopped(); i++) {
                 control.stage(what + " Tucker, ridge λ = " + format(LAMBDAS[i]));
-                fit.restore(from);
+                // Every λ starts from the same seeded point. Starting where the previous λ ended
+                // would save iterations, but it carries one λ's local solution into the next: from
+                // a larger λ, components shrunk to zero cannot grow back (zero is a stationary point
+                // of a product); from a smaller one, the overfitted solution's structure stays.
+                // Both were measured less accurate or slower (docs/accuracy.md).
+                fit.restore(start);
                 fit.fit(LAMBDAS[i], iterations, control);
                 model.evaluate(validAt, predictions);
                 double[] squared = squaredErrors(predictions, validY);
@@ -333,15 +335,10 @@ final class AutoCompletion {
                 if (states != null) {
                     states[i] = state;
                 }
-                // Each λ starts where the smaller one ended, which needs far fewer iterations than
-                // a fresh start. The path goes up, not down: a component a large penalty has shrunk
-                // to zero cannot grow back (zero is a stationary point of a product), so a path
-                // from large to small λ would lose the ranks the smaller penalties need.
-                from = state;
                 if (bestSoFar < 0 || mse[i] < mse[bestSoFar]) {
                     bestSoFar = i;
                 } else if (stopEarly && i - bestSoFar >= 2) {
-                    break; // two larger λ in a row did worse than the best: the error is rising
+                    break; // two smaller λ in a row did worse than the best: the error is rising
                 }
             }
         }
