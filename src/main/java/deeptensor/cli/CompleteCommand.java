@@ -1,0 +1,178 @@
+package deeptensor.cli;
+
+import deeptensor.CompletionReport;
+import deeptensor.CompletionResult;
+import deeptensor.io.FormatException;
+import deeptensor.io.SparseOptions;
+import deeptensor.io.TensorFiles;
+import deeptensor.tensor.Observations;
+import deeptensor.tensor.Tensor;
+import deeptensor.train.StopReason;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code deeptensor complete INPUT -o OUTPUT.npy [options]}: reads the observed entries, fits the
+ * completion, and writes the whole tensor as {@code .npy} ({@code <f8}, C order), atomically.
+ * Observed entries keep their observed values unless {@code --refit-observed}. Progress and a short
+ * summary go to standard error; standard output stays empty. On SIGINT or SIGTERM the fit stops at
+ * its next step and the best state so far is written all the same (see {@link ShutdownGuard}).
+ */
+final class CompleteCommand {
+
+    private CompleteCommand() {
+    }
+
+    static int run(List<String> words, PrintStream err) throws Main.UsageException, IOException, Fitting.InterruptedBeforeFit {
+        CompleteOptions options = CompleteOptions.parse(words);
+        // Every file to write is checked before the fit, which may take long.
+        OutputFiles.requireWritable("-o", options.output(), ".npy");
+        if (options.report().isPresent()) {
+            OutputFiles.requireWritable("--report", options.report().orElseThrow(), ".json");
+        }
+        if (options.preview().isPresent()) {
+            OutputFiles.requireWritable("--preview", options.preview().orElseThrow(), ".png");
+        }
+        long started = System.nanoTime();
+        try (ShutdownGuard guard = ShutdownGuard.install();
+             Observations observed = read(options)) {
+            PreviewImage.Layout layout = options.preview().isPresent() ? PreviewImage.layout(observed.shape()) : null;
+            long size = observed.shape().size();
+            if (!options.quiet()) {
+                err.printf(Locale.ROOT, "deeptensor: completing %s: shape %s, %d of %d entries observed (%.1f %%)%n",
+                        options.input(), observed.shape(), observed.count(), size, 100.0 * observed.count() / size);
+            }
+            ProgressDisplay display = ProgressDisplay.forStream(err, options.quiet());
+            try (CompletionResult result = Fitting.run(observed, options.settings(), display, guard)) {
+                Tensor completed = result.completed();
+                BufferedImage preview = layout == null ? null : preview(layout, observed, completed, options.refitObserved());
+                if (!options.refitObserved()) {
+                    keepObserved(observed, completed);
+                }
+                TensorFiles.write(options.output(), completed);
+                CompletionReport report = result.report();
+                double seconds = (System.nanoTime() - started) * 1e-9;
+                if (options.report().isPresent()) {
+                    String json = reportJson(options, observed, report, guard.signalled(), seconds);
+                    OutputFiles.write(options.report().orElseThrow(), json.getBytes(StandardCharsets.UTF_8));
+                }
+                if (preview != null) {
+                    PreviewImage.write(options.preview().orElseThrow(), preview);
+                }
+                summarize(options, observed, report, guard.signalled(), seconds, err);
+                return guard.signalled() ? Main.INTERRUPTED : Main.OK;
+            }
+        }
+    }
+
+    /** Reads the input; {@code --shape} is the shape of a sparse file, and must agree with a dense one's. */
+    private static Observations read(CompleteOptions options) throws IOException {
+        SparseOptions sparse = SparseOptions.defaults();
+        if (options.shape().isPresent()) {
+            sparse = sparse.withShape(options.shape().orElseThrow());
+        }
+        Observations observed = TensorFiles.readObservations(options.input(), sparse);
+        if (options.shape().isPresent() && !observed.shape().equals(options.shape().orElseThrow())) {
+            String message = "the file's shape is " + observed.shape() + ", but --shape says " + options.shape().orElseThrow();
+            observed.close();
+            throw FormatException.ofFile(options.input(), message);
+        }
+        return observed;
+    }
+
+    /** Puts the observed values back at the observed entries. */
+    static void keepObserved(Observations observed, Tensor completed) {
+        for (int e = 0; e < observed.count(); e++) {
+            completed.setFlat(observed.offset(e), observed.value(e));
+        }
+    }
+
+    /**
+     * The preview: observed pixels, the tensor as written, and how far the model's fit is from the
+     * observed values (undefined where nothing was observed). Drawn before the observed values are
+     * put back, while {@code fitted} still holds the model's values everywhere.
+     */
+    private static BufferedImage preview(PreviewImage.Layout layout, Observations observed, Tensor fitted, boolean refit) {
+        try (Tensor seen = observed.toDense();
+             Tensor residual = Tensor.zeros(observed.shape()).fill(Double.NaN);
+             Tensor written = fitted.copy()) {
+            double low = Double.POSITIVE_INFINITY, high = Double.NEGATIVE_INFINITY;
+            for (int e = 0; e < observed.count(); e++) {
+                long at = observed.offset(e);
+                double value = observed.value(e);
+                residual.setFlat(at, fitted.getFlat(at) - value);
+                low = Math.min(low, value);
+                high = Math.max(high, value);
+            }
+            if (!refit) {
+                keepObserved(observed, written);
+            }
+            return PreviewImage.render(layout, seen, written, residual, low, high);
+        }
+    }
+
+    private static String reportJson(CompleteOptions options, Observations observed, CompletionReport report,
+                                      boolean signalled, double seconds) {
+        JsonObject settings = new JsonObject()
+                .string("model", options.model().name())
+                .raw("depth", options.model().depth() == 0 ? "null" : Integer.toString(options.model().depth()))
+                .string("shape", options.shape().map(Object::toString).orElse(null))
+                .raw("threads", options.threads().map(Object::toString).orElse("null"))
+                .string("maxTime", options.maxTime().map(Object::toString).orElse(null))
+                .bool("refitObserved", options.refitObserved())
+                .string("preview", options.preview().map(p -> p.toAbsolutePath().toString()).orElse(null));
+        return new JsonObject()
+                .string("deeptensor", Version.current())
+                .string("command", "complete")
+                .string("input", options.input().toAbsolutePath().toString())
+                .string("output", options.output().toAbsolutePath().toString())
+                .number("seed", options.seed())
+                .raw("options", settings.toString().strip().replace("\n", "\n  "))
+                .integers("shape", observed.shape().dims())
+                .number("observed", observed.count())
+                .bool("observedKept", !options.refitObserved())
+                .bool("interrupted", signalled || report.stopReason() == StopReason.INTERRUPTED)
+                .number("seconds", seconds)
+                .raw("completion", report.toJson())
+                .toString();
+    }
+
+    private static void summarize(CompleteOptions options, Observations observed, CompletionReport report, boolean signalled,
+                                  double seconds, PrintStream err) {
+        Path output = options.output();
+        boolean interrupted = signalled || report.stopReason() == StopReason.INTERRUPTED;
+        if (interrupted) {
+            err.println("deeptensor: interrupted: wrote the best state so far to " + output);
+        }
+        if (options.quiet()) {
+            return;
+        }
+        long missing = observed.shape().size() - observed.count();
+        err.printf(Locale.ROOT, "deeptensor: fitted %s: %d steps, stopped by %s, %s in all%n", report.model(), report.steps(),
+                report.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), DurationArgument.format(seconds));
+        if (Double.isFinite(report.validationRelativeError())) {
+            err.printf(Locale.ROOT, "deeptensor: relative error on held-out observed entries %.4g (training entries %.4g)%n",
+                    report.validationRelativeError(), report.trainRelativeError());
+        }
+        err.println("deeptensor: filled " + missing + " missing entries; " + (options.refitObserved()
+                ? "observed entries replaced by the model's values (--refit-observed)"
+                : "kept the " + observed.count() + " observed values as given"));
+        if (report.stopReason() == StopReason.TIME_LIMIT) {
+            err.println("deeptensor: the time budget (--max-time) ran out: the output holds the best state found in time");
+        }
+        if (options.report().isPresent()) {
+            err.println("deeptensor: wrote the report " + options.report().orElseThrow());
+        }
+        if (options.preview().isPresent()) {
+            err.println("deeptensor: wrote the preview " + options.preview().orElseThrow());
+        }
+        if (!interrupted) {
+            err.println("deeptensor: wrote " + output);
+        }
+    }
+}
