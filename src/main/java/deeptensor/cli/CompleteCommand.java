@@ -146,33 +146,44 @@ final class CompleteCommand {
                                   double seconds, PrintStream err) {
         Path output = options.output();
         boolean interrupted = signalled || report.stopReason() == StopReason.INTERRUPTED;
+        if (!options.quiet()) {
+            long missing = observed.shape().size() - observed.count();
+            err.printf(Locale.ROOT, "deeptensor: fitted %s: %d step%s, ended by %s; %s in all%n", report.model(), report.steps(),
+                    report.steps() == 1 ? "" : "s", why(report.stopReason()), DurationArgument.format(seconds));
+            if (Double.isFinite(report.validationRelativeError())) {
+                err.printf(Locale.ROOT, "deeptensor: relative error on held-out observed entries %.4g (on the training entries %.4g)%n",
+                        report.validationRelativeError(), report.trainRelativeError());
+            }
+            err.println("deeptensor: filled " + missing + " missing entries; " + (options.refitObserved()
+                    ? "observed entries replaced by the model's values (--refit-observed)"
+                    : "kept the " + observed.count() + " observed values as given"));
+            if (options.report().isPresent()) {
+                err.println("deeptensor: wrote the report " + options.report().orElseThrow());
+            }
+            if (options.preview().isPresent()) {
+                err.println("deeptensor: wrote the preview " + options.preview().orElseThrow());
+            }
+        }
+        // Said even with --quiet: the file is valid but holds a fit that was cut short.
         if (interrupted) {
             err.println("deeptensor: interrupted: wrote the best state so far to " + output);
-        }
-        if (options.quiet()) {
-            return;
-        }
-        long missing = observed.shape().size() - observed.count();
-        err.printf(Locale.ROOT, "deeptensor: fitted %s: %d steps, stopped by %s, %s in all%n", report.model(), report.steps(),
-                report.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), DurationArgument.format(seconds));
-        if (Double.isFinite(report.validationRelativeError())) {
-            err.printf(Locale.ROOT, "deeptensor: relative error on held-out observed entries %.4g (training entries %.4g)%n",
-                    report.validationRelativeError(), report.trainRelativeError());
-        }
-        err.println("deeptensor: filled " + missing + " missing entries; " + (options.refitObserved()
-                ? "observed entries replaced by the model's values (--refit-observed)"
-                : "kept the " + observed.count() + " observed values as given"));
-        if (report.stopReason() == StopReason.TIME_LIMIT) {
-            err.println("deeptensor: the time budget (--max-time) ran out: the output holds the best state found in time");
-        }
-        if (options.report().isPresent()) {
-            err.println("deeptensor: wrote the report " + options.report().orElseThrow());
-        }
-        if (options.preview().isPresent()) {
-            err.println("deeptensor: wrote the preview " + options.preview().orElseThrow());
-        }
-        if (!interrupted) {
+        } else if (report.stopReason() == StopReason.TIME_LIMIT && !options.quiet()) {
+            err.println("deeptensor: the time budget ran out: wrote the best state found in time to " + output);
+        } else if (!options.quiet()) {
             err.println("deeptensor: wrote " + output);
         }
+    }
+
+    /** Why training ended, in words. */
+    static String why(StopReason reason) {
+        return switch (reason) {
+            case MAX_STEPS -> "the step budget";
+            case TOLERANCE -> "reaching the loss tolerance";
+            case PLATEAU -> "a plateau of the training loss";
+            case EARLY_STOPPING -> "early stopping (no better validation error for a while; the best state kept)";
+            case DIVERGED -> "divergence (the last good state kept)";
+            case TIME_LIMIT -> "the time budget (--max-time)";
+            case INTERRUPTED -> "an interrupt";
+        };
     }
 }
