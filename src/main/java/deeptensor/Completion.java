@@ -61,7 +61,7 @@ public final class Completion {
 
     private final Coordinates at;
     private final Tensor values;
-    private ModelSpec spec = Tucker.deep(2);
+    private ModelSpec spec;
     private long seed;
     private Optimizer optimizer = Optimizer.adam(3e-3);
     private Initializer initializer;
@@ -241,6 +241,9 @@ public final class Completion {
 
     /** Fits the model and returns the completed tensor with its report; close the result. */
     public CompletionResult fit() {
+        if (spec == null) {
+            return new AutoCompletion(at, values, seed, maxTime, progress, (int) Math.min(maxSteps, AutoCompletion.MAX_ITERATIONS)).run();
+        }
         Trainer trainer = new Trainer().optimizer(optimizer).maxSteps(maxSteps).checkEvery(checkEvery).lossTolerance(lossTolerance)
                 .batchSize(batchSize).patience(validationFraction > 0 ? patience : 0);
         if (listener != null) {

@@ -10,6 +10,7 @@ import deeptensor.train.TrainingResult;
 import deeptensor.linalg.ModeSpectra;
 import deeptensor.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -37,17 +38,46 @@ import java.util.Locale;
  *                            tensor; Tucker, none (its multilinear ranks are {@code modeRanks}; see
  *                            {@link deeptensor.metrics.CoreSlices} for the core-slice measures)
  * @param observed            number of observed entries (training and validation)
+ * @param seed                the seed of the fit
+ * @param candidates          what was compared on the validation entries (baselines and models), with their
+ *                            validation relative errors and which one was kept; for an explicit model, the model
+ *                            and the additive main-effects baseline
  */
 public record CompletionReport(String model, long steps, StopReason stopReason, String stopMessage, double seconds,
                                double trainMse, double validationMse, double trainRelativeError, double validationRelativeError,
                                int[] modeRanks, double[] modeEffectiveRanks, double[][] modeSingularValues, int[] structureRanks,
-                               int observed) {
+                               int observed, long seed, List<Candidate> candidates) {
+
+    /**
+     * One method compared on the held-out observed entries.
+     *
+     * @param name                     what it is
+     * @param validationRelativeError  {@code ‖ŷ − y‖/‖y‖} on the validation entries, fitted without them (NaN if not measured)
+     * @param kept                     whether this is the completion returned
+     */
+    public record Candidate(String name, double validationRelativeError, boolean kept) {
+    }
+
+    public CompletionReport {
+        candidates = List.copyOf(candidates);
+    }
 
     /** Relative threshold of the numerical ranks. */
     public static final double RANK_THRESHOLD = 1e-2;
 
     static CompletionReport of(Model model, Tensor completed, TrainingResult training, double scale, double trainMeanSquare,
-                               double validationMeanSquare, int observed) {
+                               double validationMeanSquare, int observed, long seed, List<Candidate> candidates) {
+        double units = scale * scale;
+        return of(model.describe(), model, completed, training.steps(), training.reason(), training.message(), training.elapsedSeconds(),
+                training.trainLoss() * units, training.validationLoss() * units,
+                Math.sqrt(training.trainLoss() / trainMeanSquare), Math.sqrt(training.validationLoss() / validationMeanSquare),
+                observed, seed, candidates);
+    }
+
+    /** A report for {@code completed}; {@code model} (may be null when no factorization was kept) gives the structure ranks. */
+    static CompletionReport of(String description, Model model, Tensor completed, long steps, StopReason reason, String message,
+                               double seconds, double trainMse, double validationMse, double trainRelativeError,
+                               double validationRelativeError, int observed, long seed, List<Candidate> candidates) {
         double[][] spectra = UnfoldingSpectra.modeSingularValues(completed);
         int[] modeRanks = new int[spectra.length];
         for (int n = 0; n < spectra.length; n++) {
@@ -56,7 +86,7 @@ public record CompletionReport(String model, long steps, StopReason stopReason, 
         int[] structure;
         if (model instanceof CpModel cp) {
             structure = new int[] {ComponentNorms.of(cp).numericalRank(RANK_THRESHOLD)};
-        } else if (model instanceof TuckerModel) {
+        } else if (model == null || model instanceof TuckerModel) {
             // Core-slice counts (CoreSlices) depend on how the optimizer spreads weight over unused
             // slices and columns whose products cancel; the mode ranks above are the reliable answer.
             structure = new int[0];
@@ -67,23 +97,35 @@ public record CompletionReport(String model, long steps, StopReason stopReason, 
                 structure[k] = ModeSpectra.numericalRank(tt[k], RANK_THRESHOLD);
             }
         }
-        double units = scale * scale;
-        return new CompletionReport(model.describe(), training.steps(), training.reason(), training.message(), training.elapsedSeconds(),
-                training.trainLoss() * units, training.validationLoss() * units,
-                Math.sqrt(training.trainLoss() / trainMeanSquare), Math.sqrt(training.validationLoss() / validationMeanSquare),
-                modeRanks, UnfoldingSpectra.effectiveRanks(spectra), spectra, structure, observed);
+        return new CompletionReport(description, steps, reason, message, seconds, trainMse, validationMse, trainRelativeError,
+                validationRelativeError, modeRanks, UnfoldingSpectra.effectiveRanks(spectra), spectra, structure, observed, seed, candidates);
     }
 
     /** A few readable lines. */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s%n", model)
+        return String.format(Locale.ROOT, "%s (seed %d)%n", model, seed)
                 + String.format(Locale.ROOT, "  observed entries: %d; steps: %d in %.2f s (%s)%n", observed, steps, seconds, stopReason)
                 + String.format(Locale.ROOT, "  train MSE %.4g (relative error %.3g), validation MSE %.4g (relative error %.3g)%n",
                         trainMse, trainRelativeError, validationMse, validationRelativeError)
                 + String.format(Locale.ROOT, "  ranks found per mode: %s; effective ranks: %s%s",
                         Arrays.toString(modeRanks), format(modeEffectiveRanks),
-                        structureRanks.length == 0 ? "" : "; " + structureName() + ": " + Arrays.toString(structureRanks));
+                        structureRanks.length == 0 ? "" : "; " + structureName() + ": " + Arrays.toString(structureRanks))
+                + candidatesText();
+    }
+
+    private String candidatesText() {
+        StringBuilder text = new StringBuilder();
+        if (stopMessage != null && !stopMessage.isEmpty()) {
+            text.append(String.format(Locale.ROOT, "%n  %s", stopMessage));
+        }
+        if (!candidates.isEmpty()) {
+            text.append(String.format(Locale.ROOT, "%n  validation relative error of each candidate:"));
+            for (Candidate c : candidates) {
+                text.append(String.format(Locale.ROOT, "%n    %s %-60s %.4g", c.kept() ? "*" : " ", c.name(), c.validationRelativeError()));
+            }
+        }
+        return text.toString();
     }
 
     private String structureName() {

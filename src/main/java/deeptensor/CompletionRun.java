@@ -8,6 +8,8 @@ import deeptensor.train.Initializer;
 import deeptensor.train.Split;
 import deeptensor.train.Trainer;
 import deeptensor.train.TrainingResult;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** The steps of {@link Completion#fit()}: scale, split, build, initialize, train, reconstruct, report. */
@@ -78,8 +80,18 @@ final class CompletionRun {
                     for (long i = 0; i < completed.size(); i++) {
                         completed.setFlat(i, completed.getFlat(i) * scale);
                     }
+                    double validationMeanSquare = split.hasValidation() ? meanSquare(split.validationValues()) : Double.NaN;
+                    List<CompletionReport.Candidate> candidates = new ArrayList<>();
+                    candidates.add(new CompletionReport.Candidate(model.describe(),
+                            Math.sqrt(training.validationLoss() / validationMeanSquare), true));
+                    if (split.hasValidation()) {
+                        MeanStructure effects = MeanStructure.mainEffects(split.trainCoordinates(), split.trainValues());
+                        candidates.add(new CompletionReport.Candidate(effects.describe() + " (baseline, not used)",
+                                Math.sqrt(effects.meanSquaredError(split.validationCoordinates(), split.validationValues())
+                                        / validationMeanSquare), false));
+                    }
                     CompletionReport report = CompletionReport.of(model, completed, training, scale, meanSquare(split.trainValues()),
-                            split.hasValidation() ? meanSquare(split.validationValues()) : Double.NaN, at.count());
+                            validationMeanSquare, at.count(), seed, candidates);
                     return new CompletionResult(completed, report);
                 } catch (RuntimeException | Error failure) {
                     completed.close();
@@ -93,7 +105,7 @@ final class CompletionRun {
         return Math.sqrt(meanSquare(values));
     }
 
-    private static double meanSquare(Tensor values) {
+    static double meanSquare(Tensor values) {
         double sum = 0;
         for (long e = 0; e < values.size(); e++) {
             sum += values.getFlat(e) * values.getFlat(e);
