@@ -126,7 +126,7 @@ final class CompleteCommand {
                 .string("maxTime", options.maxTime().map(Object::toString).orElse(null))
                 .bool("refitObserved", options.refitObserved())
                 .string("preview", options.preview().map(p -> p.toAbsolutePath().toString()).orElse(null));
-        return new JsonObject()
+        JsonObject json = new JsonObject()
                 .string("deeptensor", Version.current())
                 .string("command", "complete")
                 .string("input", options.input().toAbsolutePath().toString())
@@ -138,8 +138,53 @@ final class CompleteCommand {
                 .bool("observedKept", !options.refitObserved())
                 .bool("interrupted", signalled || report.stopReason() == StopReason.INTERRUPTED)
                 .number("seconds", seconds)
-                .raw("completion", report.toJson())
-                .toString();
+                .raw("completion", report.toJson());
+        if (!report.toJson().contains("\"candidates\"")) {
+            json.raw("candidates", candidatesJson(report));
+        }
+        return json.toString();
+    }
+
+    /** The methods compared on the held-out entries, as a JSON array. */
+    private static String candidatesJson(CompletionReport report) {
+        StringBuilder list = new StringBuilder("[");
+        for (CompletionReport.Candidate candidate : report.candidates()) {
+            list.append(list.length() > 1 ? "," : "").append("\n    ").append(new JsonObject()
+                    .string("name", candidate.name())
+                    .number("validationRelativeError", candidate.validationRelativeError())
+                    .bool("kept", candidate.kept()).toString().strip().replace("\n  ", " ").replace("\n", " "));
+        }
+        return list.append(report.candidates().isEmpty() ? "]" : "\n  ]").toString();
+    }
+
+    /** Others shown beside the kept candidate in the summary (all of them are in the --report file). */
+    static final int OTHERS_SHOWN = 3;
+
+    /** One line: the kept candidate, then the best few others (each name once), by validation error. */
+    static String candidatesLine(CompletionReport report) {
+        StringBuilder line = new StringBuilder();
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (CompletionReport.Candidate candidate : report.candidates()) {
+            if (candidate.kept() && named.add(candidate.name())) {
+                line.append(line.isEmpty() ? "" : "; ").append(candidateText(candidate)).append(" (kept)");
+            }
+        }
+        List<CompletionReport.Candidate> others = report.candidates().stream().filter(c -> !c.kept())
+                .sorted(java.util.Comparator.comparingDouble(c -> Double.isNaN(c.validationRelativeError())
+                        ? Double.POSITIVE_INFINITY : c.validationRelativeError()))
+                .filter(c -> named.add(c.name())).toList();
+        for (int i = 0; i < Math.min(OTHERS_SHOWN, others.size()); i++) {
+            line.append(line.isEmpty() ? "" : "; ").append(candidateText(others.get(i)));
+        }
+        if (others.size() > OTHERS_SHOWN) {
+            line.append("; …");
+        }
+        return line.toString();
+    }
+
+    private static String candidateText(CompletionReport.Candidate candidate) {
+        return candidate.name() + " " + (Double.isFinite(candidate.validationRelativeError())
+                ? String.format(Locale.ROOT, "%.4g", candidate.validationRelativeError()) : "not measured");
     }
 
     private static void summarize(CompleteOptions options, Observations observed, CompletionReport report, boolean signalled,
@@ -153,6 +198,9 @@ final class CompleteCommand {
             if (Double.isFinite(report.validationRelativeError())) {
                 err.printf(Locale.ROOT, "deeptensor: relative error on held-out observed entries %.4g (on the training entries %.4g)%n",
                         report.validationRelativeError(), report.trainRelativeError());
+            }
+            if (!report.candidates().isEmpty()) {
+                err.println("deeptensor: relative errors on held-out entries: " + candidatesLine(report));
             }
             err.println("deeptensor: filled " + missing + " missing entries; " + (options.refitObserved()
                     ? "observed entries replaced by the model's values (--refit-observed)"

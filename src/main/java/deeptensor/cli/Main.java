@@ -63,6 +63,7 @@ public final class Main {
                     yield OK;
                 }
                 case "complete" -> CompleteCommand.run(words, err);
+                case "demo" -> DemoCommand.run(words, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
                     yield OK;
@@ -155,10 +156,17 @@ public final class Main {
                       --max-time T        time budget: 90s, 5m, 1h30m, 120 (seconds), PT5M;
                                           when it runs out the best state so far is written
                       --report FILE.json  settings, model, errors, ranks, steps, time, version
-                      --preview FILE.png  observed | completed | |fit − observed| ×4 side by
+                      --preview FILE.png  observed | completed | |fit − observed| ×2 side by
                                           side, for H×W, H×W×3, frames×H×W, frames×H×W×3
+                                          (missing entries black)
                       --refit-observed    write the model's values at observed entries too
                       --quiet             no progress and no summary on stderr
+                  demo [--preview FILE.png] [--seed S] [--max-time T] [--threads N] [--quiet]
+                                          complete the bundled astronaut photograph (128×128×3)
+                                          with 90 % of its entries removed; print the error on
+                                          them beside mean and main-effects imputation; write
+                                          a preview (default demo-preview.png); fitting stops
+                                          after 30 s unless --max-time says otherwise
                   info [FILE] [--top K]   shape, observed fraction, value range and per-mode singular
                                           value spectra of a .npy, .tns or .csv file; without FILE,
                                           of the bundled unemployment tensor (US BLS, 14×10×12)

@@ -10,13 +10,15 @@ import javax.imageio.ImageIO;
 
 /**
  * A PNG that shows a completion of an image-like tensor: three panels side by side — the observed
- * pixels (missing ones black), the completed image, and a difference — for one image, or one row of
- * panels per frame for a stack of frames (at most {@value #MAX_ROWS}, evenly spaced).
+ * pixels (missing ones black; in a colour pixel that lost only some channels, the missing ones are drawn
+ * at the mean of the observed ones), the completed image, and a difference in grey — for one image,
+ * or one row of panels per frame for a stack of frames (at most {@value #MAX_ROWS}, evenly spaced).
  *
  * <p>Image-like shapes: H×W (grey), H×W×3 (colour), F×H×W (grey frames), F×H×W×3 (colour frames).
  * Values are mapped to intensities linearly by the observed minimum and maximum, and clipped. The
- * difference panel shows |a − b| magnified {@value #DIFFERENCE_GAIN}× against the same range
- * (black = equal); where it is undefined it shows a grey checker. Small images are enlarged by a
+ * difference panel shows |a − b| (root mean square over a pixel's channels) magnified
+ * {@value #DIFFERENCE_GAIN}× against the same range (black = equal); where it is undefined it shows
+ * a grey checker. Small images are enlarged by a
  * whole factor (pixels repeated) so that a panel is about {@value #TARGET_SIDE} pixels across.
  */
 final class PreviewImage {
@@ -25,7 +27,7 @@ final class PreviewImage {
     static final int GAP = 6;
     static final int TARGET_SIDE = 256;
     static final int MAX_SCALE = 8;
-    static final double DIFFERENCE_GAIN = 4;
+    static final double DIFFERENCE_GAIN = 2;
     static final long MAX_PIXELS = 64L << 20;
     private static final int BACKGROUND = 0xFFFFFF;
 
@@ -109,26 +111,40 @@ final class PreviewImage {
             int top = row * (panelHeight + GAP);
             for (int i = 0; i < layout.height(); i++) {
                 for (int j = 0; j < layout.width(); j++) {
-                    int[] seen = new int[3], filled = new int[3], off = new int[3];
-                    boolean undefined = false;
+                    int channels = layout.colour() ? 3 : 1;
+                    int[] seen = new int[3], filled = new int[3];
+                    boolean[] known = new boolean[3];
+                    int knownCount = 0, knownSum = 0, defined = 0;
+                    double squares = 0;
                     for (int c = 0; c < 3; c++) {
-                        long at = offset(layout, frame, i, j, layout.colour() ? c : 0);
+                        long at = offset(layout, frame, i, j, c < channels ? c : 0);
                         double value = observed.getFlat(at);
-                        seen[c] = Double.isNaN(value) ? 0 : level(value, low, range);
+                        known[c] = !Double.isNaN(value);
+                        seen[c] = known[c] ? level(value, low, range) : 0;
+                        if (known[c]) {
+                            knownCount++;
+                            knownSum += seen[c];
+                        }
                         filled[c] = level(completed.getFlat(at), low, range);
                         double gap = difference.getFlat(at);
-                        if (Double.isNaN(gap)) {
-                            undefined = true;
-                        } else {
-                            off[c] = range > 0 ? clip(DIFFERENCE_GAIN * Math.abs(gap) / range) : 0;
+                        if (c < channels && !Double.isNaN(gap)) {
+                            defined++;
+                            squares += gap * gap;
                         }
                     }
+                    for (int c = 0; c < 3; c++) {
+                        if (!known[c] && knownCount > 0) {
+                            seen[c] = knownSum / knownCount; // a partly observed pixel: its observed channels' mean
+                        }
+                    }
+                    int off = defined == 0 || range == 0 ? 0 : clip(DIFFERENCE_GAIN * Math.sqrt(squares / defined) / range);
+                    boolean undefined = defined == 0;
                     int left = j * layout.scale();
                     int down = top + i * layout.scale();
                     int checker = ((i + j) & 1) == 0 ? 0x505050 : 0x707070;
                     fill(image, left, down, layout.scale(), rgb(seen));
                     fill(image, left + panelWidth + GAP, down, layout.scale(), rgb(filled));
-                    fill(image, left + 2 * (panelWidth + GAP), down, layout.scale(), undefined ? checker : rgb(off));
+                    fill(image, left + 2 * (panelWidth + GAP), down, layout.scale(), undefined ? checker : off << 16 | off << 8 | off);
                 }
             }
         }

@@ -28,6 +28,8 @@ final class ProgressDisplay implements CompletionListener {
     static final long BAR_INTERVAL_MS = 200;
     static final long LINE_INTERVAL_MS = 5_000;
     private static final int BAR_CELLS = 20;
+    /** Below this share done, the time left is shown as "?" (early stages say little about the rest). */
+    static final double MIN_FRACTION_FOR_ESTIMATE = 0.02;
 
     private final PrintStream err;
     private final Mode mode;
@@ -99,13 +101,18 @@ final class ProgressDisplay implements CompletionListener {
         int filled = (int) Math.round(done * BAR_CELLS);
         return String.format(Locale.ROOT, "[%s%s] %3d %% %s | val. error %s | %s | %s left",
                 "#".repeat(filled), "-".repeat(BAR_CELLS - filled), Math.round(100 * done), p.stage(),
-                error(p.validationError()), DurationArgument.format(p.elapsedSeconds()), DurationArgument.format(p.secondsLeft()));
+                error(p.validationError()), DurationArgument.format(p.elapsedSeconds()), left(p));
     }
 
     static String plainLine(CompletionProgress p) {
         return String.format(Locale.ROOT, "%d %% done, %s; validation error %s; %s elapsed, about %s left",
                 Math.round(100 * clamp(p.fractionDone())), p.stage(), error(p.validationError()),
-                DurationArgument.format(p.elapsedSeconds()), DurationArgument.format(p.secondsLeft()));
+                DurationArgument.format(p.elapsedSeconds()), left(p));
+    }
+
+    /** The time left, once enough is done for the estimate to mean something. */
+    private static String left(CompletionProgress p) {
+        return p.fractionDone() >= MIN_FRACTION_FOR_ESTIMATE ? DurationArgument.format(p.secondsLeft()) : "?";
     }
 
     private static String error(double value) {

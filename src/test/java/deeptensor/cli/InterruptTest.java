@@ -65,7 +65,7 @@ class InterruptTest {
                 assertTrue(System.nanoTime() < deadline, "the child did not start the fit in 60 s");
                 Thread.sleep(50);
             }
-            Thread.sleep(1500);
+            Thread.sleep(500);
             assertTrue(child.isAlive(), "the fit ended before the signal; make the tensor bigger: " + Files.readString(stderr));
             send.accept(child);
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not stop within 60 s of the signal");
