@@ -10,8 +10,11 @@ import java.util.function.LongSupplier;
  * Shows the progress of a fit on standard error. On a terminal it redraws one line in place (a bar
  * with the share done, the stage, the best validation error, the time spent and an estimate of the
  * time left) at most {@value #BAR_INTERVAL_MS} ms apart; elsewhere (a log file, a pipe) it prints a
- * plain line every {@value #LINE_INTERVAL_MS} ms, so short runs print none. Runs on the fitting
- * thread: it only formats and prints, and only when a redraw is due.
+ * plain line every {@value #LINE_INTERVAL_MS} ms, so short runs print none.
+ *
+ * <p>Updates come from the fitting thread ({@link #onProgress}); a daemon "ticker" thread also
+ * redraws with the clock moved on when the fit is silent for a while (one long step), so the
+ * elapsed time never freezes. Drawing is synchronized and only happens when one is due.
  */
 final class ProgressDisplay implements CompletionListener {
 
@@ -27,45 +30,81 @@ final class ProgressDisplay implements CompletionListener {
 
     static final long BAR_INTERVAL_MS = 200;
     static final long LINE_INTERVAL_MS = 5_000;
-    private static final int BAR_CELLS = 20;
     /** Below this share done, the time left is shown as "?" (early stages say little about the rest). */
     static final double MIN_FRACTION_FOR_ESTIMATE = 0.02;
+    private static final int BAR_CELLS = 20;
 
     private final PrintStream err;
     private final Mode mode;
     private final int width;
     private final LongSupplier clock;
-    private final long startNanos;
     private long lastShownNanos;
     private int drawnLength;
     private CompletionProgress latest;
+    private long latestNanos;
+    private boolean finished;
+    private Thread ticker;
 
     ProgressDisplay(PrintStream err, Mode mode, int width, LongSupplier nanoClock) {
         this.err = err;
         this.mode = mode;
         this.width = width;
         this.clock = nanoClock;
-        this.startNanos = nanoClock.getAsLong();
-        this.lastShownNanos = startNanos;
+        this.lastShownNanos = nanoClock.getAsLong();
     }
 
     /** The display for a command writing its messages to {@code err}: a bar only on the real terminal. */
     static ProgressDisplay forStream(PrintStream err, boolean quiet) {
         Mode mode = quiet ? Mode.NONE : err == System.err && Terminal.stderrIsTerminal() ? Mode.BAR : Mode.LINES;
-        return new ProgressDisplay(err, mode, Terminal.width(), System::nanoTime);
+        ProgressDisplay display = new ProgressDisplay(err, mode, Terminal.width(), System::nanoTime);
+        if (mode != Mode.NONE) {
+            display.startTicking();
+        }
+        return display;
     }
 
     Mode mode() {
         return mode;
     }
 
+    /** Starts the thread that redraws while the fit is silent; {@link #finish()} stops it. */
+    void startTicking() {
+        long period = mode == Mode.BAR ? 4 * BAR_INTERVAL_MS : LINE_INTERVAL_MS / 5;
+        ticker = Thread.ofPlatform().daemon().name("deeptensor-progress").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(period);
+                    tick();
+                }
+            } catch (InterruptedException stopped) {
+                // finish() stops the ticker
+            }
+        });
+    }
+
     @Override
-    public void onProgress(CompletionProgress progress) {
+    public synchronized void onProgress(CompletionProgress progress) {
         latest = progress;
-        if (mode == Mode.NONE) {
+        latestNanos = clock.getAsLong();
+        drawIfDue(progress, latestNanos);
+    }
+
+    /** Redraws the latest progress with the elapsed time moved on to now, if a redraw is due. */
+    synchronized void tick() {
+        if (latest == null || finished) {
             return;
         }
         long now = clock.getAsLong();
+        double silent = (now - latestNanos) * 1e-9;
+        CompletionProgress moved = new CompletionProgress(latest.stage(), latest.fractionDone(), latest.validationError(),
+                latest.elapsedSeconds() + silent);
+        drawIfDue(moved, now);
+    }
+
+    private void drawIfDue(CompletionProgress progress, long now) {
+        if (mode == Mode.NONE || finished) {
+            return;
+        }
         long interval = (mode == Mode.BAR ? BAR_INTERVAL_MS : LINE_INTERVAL_MS) * 1_000_000;
         if (now - lastShownNanos < interval) {
             return;
@@ -82,17 +121,26 @@ final class ProgressDisplay implements CompletionListener {
         }
     }
 
-    /** Ends the display: wipes the bar, so that the summary starts on a clean line. */
+    /** Ends the display: stops the ticker and wipes the bar, so that the summary starts on a clean line. */
     void finish() {
-        if (mode == Mode.BAR && drawnLength > 0) {
-            err.print("\r" + " ".repeat(drawnLength) + "\r");
-            err.flush();
-            drawnLength = 0;
+        Thread running;
+        synchronized (this) {
+            finished = true;
+            running = ticker;
+            ticker = null;
+            if (mode == Mode.BAR && drawnLength > 0) {
+                err.print("\r" + " ".repeat(drawnLength) + "\r");
+                err.flush();
+                drawnLength = 0;
+            }
+        }
+        if (running != null) {
+            running.interrupt();
         }
     }
 
     /** The last progress received, or null. */
-    CompletionProgress latest() {
+    synchronized CompletionProgress latest() {
         return latest;
     }
 

@@ -62,6 +62,23 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void aSilentFitStillSeesTheClockMove() {
+        ProgressDisplay display = new ProgressDisplay(err, ProgressDisplay.Mode.LINES, 80, () -> nanos);
+        advance(1);
+        display.onProgress(at(0.5, 1));
+        advance(2);
+        display.tick();
+        assertEquals("", printed(), "nothing before 5 s");
+        advance(3);
+        display.tick();
+        assertTrue(printed().contains("; 6.0 s elapsed"), "the elapsed time moved on without a new update: " + printed());
+        display.finish();
+        advance(10);
+        display.tick();
+        assertEquals(1, printed().lines().count(), "nothing after finish");
+    }
+
+    @Test
     void quietShowsNothing() {
         ProgressDisplay display = new ProgressDisplay(err, ProgressDisplay.Mode.NONE, 80, () -> nanos);
         advance(60);
