@@ -58,7 +58,7 @@ final class CompleteCommand {
                 CompletionReport report = result.report();
                 double seconds = (System.nanoTime() - started) * 1e-9;
                 if (options.report().isPresent()) {
-                    String json = reportJson(options, observed, report, guard.signalled(), seconds);
+                    String json = reportJson(options, observed, report, seconds);
                     OutputFiles.write(options.report().orElseThrow(), json.getBytes(StandardCharsets.UTF_8));
                 }
                 if (preview != null) {
@@ -117,7 +117,7 @@ final class CompleteCommand {
     }
 
     private static String reportJson(CompleteOptions options, Observations observed, CompletionReport report,
-                                      boolean signalled, double seconds) {
+                                      double seconds) {
         JsonObject settings = new JsonObject()
                 .string("model", options.model().name())
                 .raw("depth", options.model().depth() == 0 ? "null" : Integer.toString(options.model().depth()))
@@ -136,7 +136,7 @@ final class CompleteCommand {
                 .integers("shape", observed.shape().dims())
                 .number("observed", observed.count())
                 .bool("observedKept", !options.refitObserved())
-                .bool("interrupted", signalled || report.stopReason() == StopReason.INTERRUPTED)
+                .bool("interrupted", report.stopReason() == StopReason.INTERRUPTED)
                 .number("seconds", seconds)
                 .raw("completion", report.toJson());
         if (!report.toJson().contains("\"candidates\"")) {
@@ -190,7 +190,7 @@ final class CompleteCommand {
     private static void summarize(CompleteOptions options, Observations observed, CompletionReport report, boolean signalled,
                                   double seconds, PrintStream err) {
         Path output = options.output();
-        boolean interrupted = signalled || report.stopReason() == StopReason.INTERRUPTED;
+        boolean interrupted = report.stopReason() == StopReason.INTERRUPTED;
         if (!options.quiet()) {
             long missing = observed.shape().size() - observed.count();
             err.printf(Locale.ROOT, "deeptensor: fitted %s: %d step%s, ended by %s; %s in all%n", report.model(), report.steps(),
@@ -215,6 +215,8 @@ final class CompleteCommand {
         // Said even with --quiet: the file is valid but holds a fit that was cut short.
         if (interrupted) {
             err.println("deeptensor: interrupted: wrote the best state so far to " + output);
+        } else if (signalled) {
+            err.println("deeptensor: interrupted after the fit had ended: wrote the finished result to " + output);
         } else if (report.stopReason() == StopReason.TIME_LIMIT && !options.quiet()) {
             err.println("deeptensor: the time budget ran out: wrote the best state found in time to " + output);
         } else if (!options.quiet()) {

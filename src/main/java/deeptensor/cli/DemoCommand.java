@@ -71,7 +71,7 @@ final class DemoCommand {
                     CompleteCommand.keepObserved(observed, completed);
                     CompletionReport report = result.report();
                     double seconds = (System.nanoTime() - started) * 1e-9;
-                    boolean interrupted = guard.signalled() || report.stopReason() == StopReason.INTERRUPTED;
+                    boolean interrupted = report.stopReason() == StopReason.INTERRUPTED;
                     long missing = truth.size() - observed.count();
                     out.printf(Locale.ROOT, "%nrelative error on the %d removed entries (‖estimate − original‖ / ‖original‖; lower is better):%n",
                             missing);
