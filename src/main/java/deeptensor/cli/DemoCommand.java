@@ -50,6 +50,7 @@ final class DemoCommand {
         long started = System.nanoTime();
         try (ShutdownGuard guard = ShutdownGuard.install();
              Tensor truth = DemoData.image()) {
+            PreviewImage.Layout layout = PreviewImage.layout(truth.shape());
             boolean[] observedMask = DemoData.mask(truth.shape(), 1 - MISSING, seed);
             boolean[] removed = new boolean[observedMask.length];
             for (int i = 0; i < removed.length; i++) {
@@ -86,7 +87,7 @@ final class DemoCommand {
                     } else if (report.stopReason() == StopReason.TIME_LIMIT) {
                         out.println("the time budget ran out (--max-time): the figures above are for the best state found in time");
                     }
-                    writePreview(preview, truth, observed, completed);
+                    writePreview(preview, layout, truth, observed, completed);
                     out.println("preview: " + preview.toAbsolutePath()
                             + " (left: the observed 10 %; middle: completed; right: |completed − original| ×"
                             + (int) PreviewImage.DIFFERENCE_GAIN + ")");
@@ -96,13 +97,8 @@ final class DemoCommand {
         }
     }
 
-    private static void writePreview(Path file, Tensor truth, Observations observed, Tensor completed) throws IOException {
-        PreviewImage.Layout layout;
-        try {
-            layout = PreviewImage.layout(truth.shape());
-        } catch (Main.UsageException impossible) {
-            throw new IllegalStateException("the demo image is not image-like", impossible);
-        }
+    private static void writePreview(Path file, PreviewImage.Layout layout, Tensor truth, Observations observed, Tensor completed)
+            throws IOException {
         try (Tensor seen = observed.toDense(); Tensor error = completed.copy()) {
             for (long i = 0; i < error.size(); i++) {
                 error.setFlat(i, completed.getFlat(i) - truth.getFlat(i));

@@ -36,16 +36,19 @@ final class Fitting {
     /** Fits and returns the result (close it); the calling thread's interrupt flag is clear afterwards. */
     static CompletionResult run(Observations observed, Settings settings, ProgressDisplay display, ShutdownGuard guard)
             throws InterruptedBeforeFit {
-        Completion completion = Completion.of(observed).seed(settings.seed()).progress(display);
-        settings.model().spec().ifPresent(completion::model);
-        settings.maxTime().ifPresent(completion::maxTime);
-        if (!guard.fitStarting()) {
-            throw new InterruptedBeforeFit();
-        }
         try {
-            return completion.fit();
+            Completion completion = Completion.of(observed).seed(settings.seed()).progress(display);
+            settings.model().spec().ifPresent(completion::model);
+            settings.maxTime().ifPresent(completion::maxTime);
+            if (!guard.fitStarting()) {
+                throw new InterruptedBeforeFit();
+            }
+            try {
+                return completion.fit();
+            } finally {
+                guard.fitEnded();
+            }
         } finally {
-            guard.fitEnded();
             display.finish();
         }
     }

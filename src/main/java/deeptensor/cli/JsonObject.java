@@ -16,6 +16,10 @@ final class JsonObject {
                 ? Long.toString((long) value) : Double.toString(value)) : "null");
     }
 
+    JsonObject integer(String name, long value) {
+        return raw(name, Long.toString(value));
+    }
+
     JsonObject bool(String name, boolean value) {
         return raw(name, Boolean.toString(value));
     }

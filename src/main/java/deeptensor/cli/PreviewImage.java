@@ -57,8 +57,15 @@ final class PreviewImage {
     private PreviewImage() {
     }
 
-    /** The layout for a tensor of {@code shape}, or a usage error naming the accepted shapes. */
+    /**
+     * The layout for a tensor of {@code shape}, or a usage error naming the accepted shapes (or
+     * saying that {@code javax.imageio} is missing: the module declares {@code java.desktop} optional).
+     */
     static Layout layout(Shape shape) throws Main.UsageException {
+        Module self = PreviewImage.class.getModule();
+        if (self.isNamed() && self.getLayer() != null && self.getLayer().findModule("java.desktop").isEmpty()) {
+            throw new Main.UsageException("--preview needs the java.desktop module (javax.imageio); add --add-modules java.desktop");
+        }
         int[] d = shape.dims();
         Layout layout = switch (d.length) {
             case 2 -> of(1, d[0], d[1], false);
