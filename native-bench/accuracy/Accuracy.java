@@ -38,7 +38,7 @@ public final class Accuracy {
                 default -> sets.add(args[i]);
             }
         }
-        System.out.printf(Locale.ROOT, "%-16s %4s %10s %10s %10s %8s  %s%n", "set", "seed", "default", "mean", "main-eff", "seconds", "kept");
+        System.out.printf(Locale.ROOT, "%-16s %4s %10s %10s %10s %8s %8s %6s  %s%n", "set", "seed", "default", "mean", "main-eff", "seconds", "cpu-s", "iters", "kept");
         for (String set : sets) {
             String name = set.contains(":") ? set.substring(0, set.indexOf(':')) : set;
             int limit = set.contains(":") ? Integer.parseInt(set.substring(set.indexOf(':') + 1)) : 0;
@@ -51,17 +51,30 @@ public final class Accuracy {
                     Tensor mask = m.tensor();
                     try (Observations observed = Observations.fromDense(truth, mask)) {
                         Completion completion = Completion.of(observed).seed(seed);
+                        if (verbose) {
+                            long[] last = {0};
+                            completion.progress(p -> {
+                                long now = System.nanoTime();
+                                if (now - last[0] > 5_000_000_000L) {
+                                    last[0] = now;
+                                    System.err.printf(Locale.ROOT, "  %6.1f s %5.1f %% %s (best validation %.4f)%n", p.elapsedSeconds(),
+                                            100 * p.fractionDone(), p.stage(), p.validationError());
+                                }
+                            });
+                        }
                         if (!model.equals("auto")) {
                             completion.model(model.equals("tucker1") ? Tucker.shallow() : Tucker.deep(2));
                         }
                         long start = System.nanoTime();
+                        long cpuStart = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
                         try (CompletionResult result = completion.fit()) {
                             double seconds = (System.nanoTime() - start) * 1e-9;
+                            double cpu = (((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() - cpuStart) * 1e-9;
                             double err = missingError(truth, mask, result.completed());
                             double mean = meanError(truth, mask);
                             double effects = mainEffectsError(truth, mask);
                             String kept = result.report().candidates().stream().filter(c -> c.kept()).map(c -> c.name()).findFirst().orElse("?");
-                            System.out.printf(Locale.ROOT, "%-16s %4d %10.4f %10.4f %10.4f %8.1f  %s%n", set, seed, err, mean, effects, seconds, kept);
+                            System.out.printf(Locale.ROOT, "%-16s %4d %10.4f %10.4f %10.4f %8.1f %8.1f %6d  %s%n", set, seed, err, mean, effects, seconds, cpu, result.report().steps(), kept);
                             if (verbose) {
                                 System.out.println(result.report());
                             }

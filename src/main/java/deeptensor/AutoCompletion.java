@@ -37,8 +37,8 @@ import java.util.SplittableRandom;
  */
 final class AutoCompletion {
 
-    /** Penalty weights tried, largest first. */
-    static final double[] LAMBDAS = {10, 3, 1, 0.3, 0.1, 0.03};
+    /** Penalty weights tried, smallest first. */
+    static final double[] LAMBDAS = {0.03, 0.1, 0.3, 1, 3, 10};
     /** The rank cap of every mode. */
     static final int RANK_CAP = 64;
     /** Iterations of one L-BFGS fit. */
@@ -47,7 +47,12 @@ final class AutoCompletion {
     static final double FLOP_BUDGET = 4e8;
     /** Fewer observed entries than this: no model is selected, main effects are fitted. */
     static final int MIN_OBSERVED = 20;
-    static final double VALIDATION_FRACTION = 0.1;
+    /** Folds of the cross-validation (each holds out a fifth of the observed entries). */
+    static final int FOLDS = 5;
+    /** Estimated flops the model paths of all folds may cost together before fewer folds are run. */
+    static final double CROSS_VALIDATION_BUDGET = 5e11;
+    /** Iterations a warm-started fit on the path typically takes, for the cost estimate. */
+    static final int TYPICAL_ITERATIONS = 150;
 
     private final Coordinates at;
     private final Tensor values;
@@ -75,9 +80,7 @@ final class AutoCompletion {
             if (at.count() < MIN_OBSERVED) {
                 return meanOnly(scaled, scale);
             }
-            try (Split split = Split.holdOut(at, scaled, VALIDATION_FRACTION, splitSeed)) {
-                return select(split, scaled, scale, initSeed);
-            }
+            return select(scaled, scale, initSeed, splitSeed);
         }
     }
 
@@ -86,170 +89,265 @@ final class AutoCompletion {
         List<CompletionReport.Candidate> candidates = List.of(new CompletionReport.Candidate(effects.describe(), Double.NaN, true));
         String why = "only " + at.count() + " observed entries (fewer than " + MIN_OBSERVED + "): too few to choose a model on held-out"
                 + " entries, so the completion is the additive main effects";
-        return finish(null, effects, scale, scaled, 0, StopReason.MAX_STEPS, why, Double.NaN, Double.NaN, candidates);
+        return finish(null, effects, scale, scaled, StopReason.MAX_STEPS, why, Double.NaN, Double.NaN, candidates);
     }
 
-    private CompletionResult select(Split split, Tensor scaled, double scale, long initSeed) {
-        Coordinates trainAt = split.trainCoordinates(), validAt = split.validationCoordinates();
-        Tensor trainY = split.trainValues(), validY = split.validationValues();
-        double validMeanSquare = CompletionRun.meanSquare(validY);
-        List<CompletionReport.Candidate> candidates = new ArrayList<>();
+    /** A kind of centre, fitted afresh on each fold's training part. */
+    private record CentreKind(String name, java.util.function.BiFunction<Coordinates, Tensor, MeanStructure> fit) {
+    }
 
-        // Centres.
-        MeanStructure.MainEffects effects = MeanStructure.mainEffects(trainAt, trainY);
-        double effectsMse = effects.meanSquaredError(validAt, validY);
-        MeanStructure centre = MeanStructure.globalMean(trainAt, trainY);
-        double centreMse = centre.meanSquaredError(validAt, validY);
-        candidates.add(candidate(centre, centreMse, validMeanSquare));
-        int effectsIndex = candidates.size();
-        candidates.add(candidate(effects, effectsMse, validMeanSquare));
-        if (effectsMse < centreMse) {
-            centre = effects;
-            centreMse = effectsMse;
-        }
-        Shape shape = at.shape();
+    private List<CentreKind> centreKinds(Shape shape, int trainCount) {
+        List<CentreKind> kinds = new ArrayList<>();
+        kinds.add(new CentreKind("global mean", MeanStructure::globalMean));
+        kinds.add(new CentreKind("additive main effects", MeanStructure::mainEffects));
         for (int n = 0; n < shape.order(); n++) {
-            if (MeanStructure.fibreMeansWorthTrying(shape, trainAt.count(), n)) {
-                MeanStructure fibres = MeanStructure.fibreMeans(trainAt, trainY, n, MeanStructure.globalMean(trainAt, trainY));
-                double mse = fibres.meanSquaredError(validAt, validY);
-                candidates.add(candidate(fibres, mse, validMeanSquare));
-                if (mse < centreMse) {
-                    centre = fibres;
-                    centreMse = mse;
+            if (MeanStructure.fibreMeansWorthTrying(shape, trainCount, n)) {
+                int mode = n;
+                kinds.add(new CentreKind("mode-" + n + " fibre means",
+                        (where, y) -> MeanStructure.fibreMeans(where, y, mode, MeanStructure.globalMean(where, y))));
+            }
+        }
+        return kinds;
+    }
+
+    private static final int EFFECTS = 1;
+
+    private CompletionResult select(Tensor scaled, double scale, long initSeed, long splitSeed) {
+        Shape shape = at.shape();
+        int m = at.count();
+        Folds folds = Folds.of(m, FOLDS, splitSeed);
+        int trainCount = m - (m + FOLDS - 1) / FOLDS;
+        Tucker spec = Tucker.shallow().ranks(ranks(shape, trainCount));
+        int modelFolds = affordableFolds(spec, shape, trainCount);
+        List<CentreKind> kinds = centreKinds(shape, trainCount);
+
+        // 1. Centres, cross-validated over every fold (they are cheap); per-fold errors kept so the
+        //    models can be compared with them over exactly the folds the models ran on.
+        double[][][] centreErrors = new double[kinds.size()][FOLDS][];
+        double[] heldOutSquares = new double[FOLDS];
+        int[] heldOutCounts = new int[FOLDS];
+        HeldOutErrors[] centreAll = new HeldOutErrors[kinds.size()];
+        for (int c = 0; c < kinds.size(); c++) {
+            centreAll[c] = new HeldOutErrors();
+        }
+        for (int f = 0; f < FOLDS; f++) {
+            try (Folds.Fold fold = folds.fold(at, scaled, f)) {
+                for (int c = 0; c < kinds.size(); c++) {
+                    MeanStructure centre = kinds.get(c).fit().apply(fold.trainAt(), fold.trainY());
+                    centreErrors[c][f] = centre.squaredErrors(fold.validAt(), fold.validY());
+                    centreAll[c].add(centreErrors[c][f]);
+                }
+                for (long e = 0; e < fold.validY().size(); e++) {
+                    heldOutSquares[f] += fold.validY().getFlat(e) * fold.validY().getFlat(e);
+                }
+                heldOutCounts[f] = (int) fold.validY().size();
+            }
+        }
+        int best = 0;
+        for (int c = 1; c < kinds.size(); c++) {
+            if (centreAll[c].mean() < centreAll[best].mean()) {
+                best = c;
+            }
+        }
+        CentreKind centreKind = kinds.get(best);
+
+        // 2. The two regularization paths on the first modelFolds folds; states kept from fold 0 for the refit.
+        int k = LAMBDAS.length;
+        HeldOutErrors[] plain = new HeldOutErrors[k + 1], centred = new HeldOutErrors[k + 1];
+        for (int i = 0; i <= k; i++) {
+            plain[i] = new HeldOutErrors();
+            centred[i] = new HeldOutErrors();
+        }
+        double[][] plainStates = new double[k][], centredStates = new double[k][];
+        control.plan((double) modelFolds * 2 * k * iterations + iterations);
+        int foldsRun = 0;
+        try (Model model = spec.build(shape)) {
+            for (int f = 0; f < modelFolds && !control.stopped(); f++, foldsRun++) {
+                try (Folds.Fold fold = folds.fold(at, scaled, f)) {
+                    control.fold(f, modelFolds, heldOutSquares[f] / heldOutCounts[f]);
+                    path(model, fold.trainAt(), fold.trainY(), fold.validAt(), fold.validY(), initSeed, "uncentred", modelFolds == 1,
+                            plain, f == 0 ? plainStates : null);
+                    MeanStructure centre = centreKind.fit().apply(fold.trainAt(), fold.trainY());
+                    try (Tensor trainResidual = centre.residual(fold.trainAt(), fold.trainY());
+                         Tensor validResidual = centre.residual(fold.validAt(), fold.validY())) {
+                        path(model, fold.trainAt(), trainResidual, fold.validAt(), validResidual, initSeed, "around the " + centre.describe(),
+                                modelFolds == 1, centred, f == 0 ? centredStates : null);
+                    }
                 }
             }
-        }
+            // Folds whose paths started; a λ counts only if it was measured on all of them. The model off
+            // (λ = ∞) is the centre itself, whose errors are known on every fold.
+            foldsRun = Math.max(1, foldsRun);
+            for (int f = 0; f < foldsRun; f++) {
+                centred[k].add(centreErrors[best][f]);
+            }
 
-        Tucker spec = Tucker.shallow().ranks(ranks(shape, trainAt.count()));
-        control.plan((2 * LAMBDAS.length + 1) * Math.max(1, iterations), validMeanSquare);
-        try (Model model = spec.build(shape);
-             Tensor residualTrain = centre.residual(trainAt, trainY);
-             Tensor residualValid = centre.residual(validAt, validY)) {
-            // Uncentred: the lowest validation error over the grid.
-            Path plain = path(model, trainAt, trainY, validAt, validY, initSeed, false);
-            // Centred: the largest λ within one standard error of the best, the centre alone being λ = ∞.
-            Path centred = path(model, trainAt, residualTrain, validAt, residualValid, initSeed, true);
-            int plainIndex = candidates.size(), centredIndex = plainIndex + 1;
-            candidates.add(new CompletionReport.Candidate("Tucker " + shapeText(spec, shape) + " + ridge λ=" + format(plain.lambda),
-                    Math.sqrt(plain.mse / validMeanSquare), false));
-            candidates.add(new CompletionReport.Candidate(centre.describe() + (centred.state == null ? ""
-                    : " + Tucker " + shapeText(spec, shape) + " + ridge λ=" + format(centred.lambda)),
-                    Math.sqrt(centred.mse / validMeanSquare), false));
+            // 3. The choice, every candidate measured over the same held-out entries (folds 0 … foldsRun−1).
+            double denominator = 0;
+            long heldOut = 0;
+            for (int f = 0; f < foldsRun; f++) {
+                denominator += heldOutSquares[f];
+                heldOut += heldOutCounts[f];
+            }
+            double meanSquare = denominator / heldOut;
+            HeldOutErrors[] centresOnModelFolds = new HeldOutErrors[kinds.size()];
+            List<CompletionReport.Candidate> candidates = new ArrayList<>();
+            for (int c = 0; c < kinds.size(); c++) {
+                centresOnModelFolds[c] = new HeldOutErrors();
+                for (int f = 0; f < foldsRun; f++) {
+                    centresOnModelFolds[c].add(centreErrors[c][f]);
+                }
+                candidates.add(new CompletionReport.Candidate(kinds.get(c).name(), Math.sqrt(centresOnModelFolds[c].mean() / meanSquare),
+                        false));
+            }
+            int plainChoice = lowest(plain, k, foldsRun);
+            int centredChoice = oneStandardError(centred, k, foldsRun);
+            String ranksText = shapeText(spec, shape);
+            int plainIndex = candidates.size();
+            candidates.add(new CompletionReport.Candidate("Tucker " + ranksText + " + ridge λ=" + (plainChoice < 0 ? "-" : format(LAMBDAS[plainChoice])),
+                    plainChoice < 0 ? Double.NaN : Math.sqrt(plain[plainChoice].mean() / meanSquare), false));
+            int centredIndex = candidates.size();
+            candidates.add(new CompletionReport.Candidate(centreKind.name() + (centredChoice == k ? " (the model adds nothing clear)"
+                    : " + Tucker " + ranksText + " + ridge λ=" + format(LAMBDAS[centredChoice])),
+                    Math.sqrt(centred[centredChoice].mean() / meanSquare), false));
 
-            // The choice, guarded by main effects.
-            MeanStructure keptCentre;
-            Path kept;
+            double plainMse = plainChoice < 0 ? Double.POSITIVE_INFINITY : plain[plainChoice].mean();
+            double centredMse = centred[centredChoice].mean();
+            double effectsMse = centresOnModelFolds[EFFECTS].mean();
+            int keptIndex;
+            CentreKind keptCentre;
+            double[] keptState;
+            double keptLambda, keptMse;
             String why;
-            if (plain.state != null && plain.mse <= centred.mse) {
+            if (plainMse <= centredMse) {
+                keptIndex = plainIndex;
                 keptCentre = null;
-                kept = plain;
-                why = "the Tucker model fitted to the values had the lowest validation error";
+                keptState = plainStates[plainChoice];
+                keptLambda = LAMBDAS[plainChoice];
+                keptMse = plainMse;
+                why = "the Tucker model fitted to the values had the lowest held-out error";
             } else {
-                keptCentre = centre;
-                kept = centred;
-                why = centred.state == null ? "the " + centre.describe() + " alone had the lowest validation error"
-                        : "the Tucker model fitted around the " + centre.describe() + " had the lowest validation error";
+                keptIndex = centredIndex;
+                keptCentre = centreKind;
+                keptState = centredChoice == k ? null : centredStates[centredChoice];
+                keptLambda = centredChoice == k ? Double.POSITIVE_INFINITY : LAMBDAS[centredChoice];
+                keptMse = centredMse;
+                why = centredChoice == k ? "the " + centreKind.name() + " alone had the lowest held-out error"
+                        : "the Tucker model fitted around the " + centreKind.name() + " had the lowest held-out error";
             }
-            if (effectsMse < kept.mse) {
-                keptCentre = effects;
-                kept = new Path(Double.POSITIVE_INFINITY, effectsMse, null);
-                why = "additive main effects beat every model on the validation entries";
+            if (effectsMse < keptMse) {
+                keptIndex = EFFECTS;
+                keptCentre = kinds.get(EFFECTS);
+                keptState = null;
+                keptLambda = Double.POSITIVE_INFINITY;
+                keptMse = effectsMse;
+                why = "additive main effects beat every model on the held-out entries";
             } else {
-                why += String.format(Locale.ROOT, " (%.4g, against %.4g for additive main effects)",
-                        Math.sqrt(kept.mse / validMeanSquare), Math.sqrt(effectsMse / validMeanSquare));
+                why += String.format(Locale.ROOT, ": relative error %.4g against %.4g for additive main effects",
+                        Math.sqrt(keptMse / meanSquare), Math.sqrt(effectsMse / meanSquare));
             }
-            int keptIndex = kept == plain ? plainIndex : kept == centred ? centredIndex : effectsIndex;
+            why += String.format(Locale.ROOT, " (%s over %d observed entries held out, %d-fold)", foldsRun == 1 ? "measured" : "pooled",
+                    heldOut, FOLDS) + (foldsRun < FOLDS ? ", " + foldsRun + " fold" + (foldsRun > 1 ? "s" : "") + " run for the models" : "");
             CompletionReport.Candidate chosen = candidates.get(keptIndex);
             candidates.set(keptIndex, new CompletionReport.Candidate(chosen.name(), chosen.validationRelativeError(), true));
 
-            // Refit on every observed entry, continuing from the training-part fit.
-            MeanStructure finalCentre = keptCentre == null ? null : refitCentre(keptCentre, scaled);
+            // 4. Refit the kept choice on every observed entry, the model continuing from its fold-0 fit.
+            MeanStructure finalCentre = keptCentre == null ? null : keptCentre.fit().apply(at, scaled);
             Model finalModel = null;
-            if (kept.state != null) {
+            if (keptState != null) {
                 try (Tensor targets = finalCentre == null ? scaled.copy() : finalCentre.residual(at, scaled);
                      RidgeFit refit = new RidgeFit(model, at, targets)) {
-                    refit.restore(kept.state);
-                    control.stage("refit on all observed entries, λ = " + format(kept.lambda));
+                    refit.restore(keptState);
+                    control.stage("refit on all observed entries, λ = " + format(keptLambda));
                     if (!control.stopped()) {
-                        refit.fit(kept.lambda, iterations, control);
+                        refit.fit(keptLambda, iterations, control);
                     }
                 }
                 finalModel = model;
             }
-            return finish(finalModel, finalCentre, scale, scaled, control.iterations, control.reason(), why, kept.mse * scale * scale,
-                    Math.sqrt(kept.mse / validMeanSquare), candidates);
+            return finish(finalModel, finalCentre, scale, scaled, control.reason(), why, keptMse * scale * scale,
+                    Math.sqrt(keptMse / meanSquare), candidates);
         }
     }
 
-    /** One grid search's outcome: the chosen λ, its validation MSE, its parameters (null: no model, the centre alone). */
-    private record Path(double lambda, double mse, double[] state) {
+    /** How many folds the model paths can afford: all of them for small problems, one for large ones. */
+    static int affordableFolds(Tucker spec, Shape shape, int trainCount) {
+        double perFold = 2.0 * LAMBDAS.length * TYPICAL_ITERATIONS * cost(shape, spec.ranksFor(shape), trainCount);
+        return (int) Math.max(1, Math.min(FOLDS, Math.floor(CROSS_VALIDATION_BUDGET / perFold)));
     }
 
-    private Path path(Model model, Coordinates trainAt, Tensor trainY, Coordinates validAt, Tensor validY, long initSeed, boolean oneSe) {
+    /** The λ (index) with the lowest error among those measured on all {@code folds} folds; −1 if none. */
+    private static int lowest(HeldOutErrors[] errors, int infinity, int folds) {
+        int best = -1;
+        for (int i = 0; i < infinity; i++) {
+            if (errors[i].folds() == folds && (best < 0 || errors[i].mean() < errors[best].mean())) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** The largest λ (∞, the model off, first) whose error is within one standard error of the lowest. */
+    private static int oneStandardError(HeldOutErrors[] errors, int infinity, int folds) {
+        int best = lowest(errors, infinity, folds);
+        if (best < 0 || errors[infinity].mean() <= errors[best].mean()) {
+            return infinity;
+        }
+        double threshold = errors[best].mean() + errors[best].standardError();
+        if (errors[infinity].mean() <= threshold) {
+            return infinity;
+        }
+        for (int i = infinity - 1; i >= 0; i--) {
+            if (errors[i].folds() == folds && errors[i].mean() <= threshold) {
+                return i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * One regularization path on one fold: fits for λ from the smallest up, each starting where the
+     * previous ended, adding each fit's held-out squared errors to {@code errors[i]}; keeps the fitted
+     * parameters in {@code states} when given.
+     */
+    private void path(Model model, Coordinates trainAt, Tensor trainY, Coordinates validAt, Tensor validY, long initSeed, String what,
+                      boolean stopEarly, HeldOutErrors[] errors, double[][] states) {
+        int k = LAMBDAS.length;
         try (RidgeFit fit = new RidgeFit(model, trainAt, trainY);
              Tensor predictions = Tensor.zeros(validAt.count())) {
             Initializer.endToEndWithRms(model, Math.max(1e-3, Math.sqrt(CompletionRun.meanSquare(trainY)))).initialize(model, initSeed);
             double[] start = fit.state();
-            int k = LAMBDAS.length;
-            double[] mse = new double[k + 1], se = new double[k + 1];
-            double[][] states = new double[k][];
-            // λ = ∞: the model is zero, the prediction is the centre (or zero when uncentred).
-            double[] zeroErrors = squaredErrors(null, validY);
-            mse[k] = mean(zeroErrors);
-            se[k] = standardError(zeroErrors, mse[k]);
-            int tried = 0;
-            for (int i = 0; i < k && !control.stopped(); i++, tried++) {
-                control.stage((oneSe ? "centred" : "uncentred") + " Tucker, ridge λ = " + format(LAMBDAS[i]));
-                fit.restore(start);
+            double[] from = start;
+            int bestSoFar = -1;
+            double[] mse = new double[k];
+            for (int i = 0; i < k && !control.stopped(); i++) {
+                control.stage(what + " Tucker, ridge λ = " + format(LAMBDAS[i]));
+                fit.restore(from);
                 fit.fit(LAMBDAS[i], iterations, control);
                 model.evaluate(validAt, predictions);
-                double[] errors = squaredErrors(predictions, validY);
-                mse[i] = mean(errors);
-                se[i] = standardError(errors, mse[i]);
-                states[i] = fit.state();
+                double[] squared = squaredErrors(predictions, validY);
+                errors[i].add(squared);
+                mse[i] = mean(squared);
                 control.validated(mse[i]);
-            }
-            int best = k;
-            if (!oneSe) {
-                best = -1;
-                for (int i = 0; i < tried; i++) {
-                    if (best < 0 || mse[i] < mse[best]) {
-                        best = i;
-                    }
+                double[] state = fit.state();
+                if (states != null) {
+                    states[i] = state;
                 }
-                if (best < 0) {
-                    return new Path(Double.NaN, Double.POSITIVE_INFINITY, null);
-                }
-                return new Path(LAMBDAS[best], mse[best], states[best]);
-            }
-            for (int i = 0; i < tried; i++) {
-                if (mse[i] < mse[best]) {
-                    best = i;
+                // Each λ starts where the smaller one ended, which needs far fewer iterations than
+                // a fresh start. The path goes up, not down: a component a large penalty has shrunk
+                // to zero cannot grow back (zero is a stationary point of a product), so a path
+                // from large to small λ would lose the ranks the smaller penalties need.
+                from = state;
+                if (bestSoFar < 0 || mse[i] < mse[bestSoFar]) {
+                    bestSoFar = i;
+                } else if (stopEarly && i - bestSoFar >= 2) {
+                    break; // two larger λ in a row did worse than the best: the error is rising
                 }
             }
-            double threshold = mse[best] + se[best];
-            // The largest λ (∞ first) whose error is within one standard error of the best.
-            if (mse[k] <= threshold) {
-                return new Path(Double.POSITIVE_INFINITY, mse[k], null);
-            }
-            for (int i = 0; i < tried; i++) {
-                if (mse[i] <= threshold) {
-                    return new Path(LAMBDAS[i], mse[i], states[i]);
-                }
-            }
-            return new Path(LAMBDAS[best], mse[best], states[best]);
         }
     }
 
-    private MeanStructure refitCentre(MeanStructure centre, Tensor scaled) {
-        return switch (centre) {
-            case MeanStructure.Global g -> MeanStructure.globalMean(at, scaled);
-            case MeanStructure.MainEffects m -> MeanStructure.mainEffects(at, scaled);
-            case MeanStructure.FibreMeans f -> MeanStructure.fibreMeans(at, scaled, f.mode(), MeanStructure.globalMean(at, scaled));
-        };
-    }
-
-    private CompletionResult finish(Model model, MeanStructure centre, double scale, Tensor scaled, long iterations, StopReason reason,
+    private CompletionResult finish(Model model, MeanStructure centre, double scale, Tensor scaled, StopReason reason,
                                     String why, double validationMse, double validationRelativeError,
                                     List<CompletionReport.Candidate> candidates) {
         Tensor completed = Tensor.zeros(at.shape());
@@ -308,10 +406,6 @@ final class AutoCompletion {
         }
     }
 
-    private static CompletionReport.Candidate candidate(MeanStructure structure, double mse, double validMeanSquare) {
-        return new CompletionReport.Candidate(structure.describe(), Math.sqrt(mse / validMeanSquare), false);
-    }
-
     private static String shapeText(Tucker spec, Shape shape) {
         int[] r = spec.ranksFor(shape);
         StringBuilder text = new StringBuilder("ranks ");
@@ -338,14 +432,6 @@ final class AutoCompletion {
         return sum / x.length;
     }
 
-    private static double standardError(double[] x, double mean) {
-        double sum = 0;
-        for (double v : x) {
-            sum += (v - mean) * (v - mean);
-        }
-        return x.length > 1 ? Math.sqrt(sum / (x.length - 1) / x.length) : Double.POSITIVE_INFINITY;
-    }
-
     static String format(double lambda) {
         return Double.isInfinite(lambda) ? "∞" : String.format(Locale.ROOT, "%.3g", lambda);
     }
@@ -358,6 +444,7 @@ final class AutoCompletion {
         private long iterations;
         private double plannedIterations = 1;
         private String stage = "starting";
+        private String foldText = "";
         private double bestValidation = Double.NaN;
         private double validationMeanSquare = Double.NaN;
         private Lbfgs.Stop stop;
@@ -367,13 +454,19 @@ final class AutoCompletion {
             this.listener = listener;
         }
 
-        void plan(double iterations, double validationMeanSquare) {
+        void plan(double iterations) {
             this.plannedIterations = iterations;
+        }
+
+        /** A new fold: its held-out mean square scales the errors reported. */
+        void fold(int fold, int folds, double validationMeanSquare) {
             this.validationMeanSquare = validationMeanSquare;
+            this.bestValidation = Double.NaN;
+            this.foldText = folds > 1 ? "fold " + (fold + 1) + "/" + folds + ": " : "";
         }
 
         void stage(String what) {
-            stage = what;
+            stage = foldText + what;
             report();
         }
 

@@ -63,6 +63,16 @@ abstract sealed class MeanStructure permits MeanStructure.Global, MeanStructure.
         return out;
     }
 
+    /** The squared difference to each of {@code values} at {@code at}. */
+    double[] squaredErrors(Coordinates at, Tensor values) {
+        double[] errors = new double[at.count()];
+        for (int e = 0; e < errors.length; e++) {
+            double d = at(at, e) - values.getFlat(e);
+            errors[e] = d * d;
+        }
+        return errors;
+    }
+
     /** Mean squared difference to {@code values} at {@code at}. */
     double meanSquaredError(Coordinates at, Tensor values) {
         double sum = 0;
