@@ -9,6 +9,7 @@ module deeptensor {
     requires static jdk.incubator.vector;
     requires static java.management;
     requires static jdk.management;
+    requires static java.desktop; // javax.imageio, for the command line's --preview PNGs
 
     exports deeptensor;
     exports deeptensor.tensor;

@@ -33,23 +33,13 @@ final class InfoCommand {
     }
 
     static void run(List<String> args, PrintStream out) throws IOException, Main.UsageException {
-        int top = 5;
-        Path file = null;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--top")) {
-                if (i + 1 >= args.size()) {
-                    throw new Main.UsageException("--top needs a number");
-                }
-                top = parsePositive(args.get(++i));
-            } else if (arg.startsWith("-")) {
-                throw new Main.UsageException("info: unknown option '" + arg + "'");
-            } else if (file == null) {
-                file = Path.of(arg);
-            } else {
-                throw new Main.UsageException("info takes one file, got '" + file + "' and '" + arg + "'");
-            }
+        Arguments parsed = new Arguments.Spec("info").valued("--top").parse(args);
+        int top = parsed.value("--top").isPresent() ? parsePositive(parsed.value("--top").orElseThrow()) : 5;
+        List<String> files = parsed.positionals();
+        if (files.size() > 1) {
+            throw new Main.UsageException("info takes one file, got '" + files.get(0) + "' and '" + files.get(1) + "'");
         }
+        Path file = files.isEmpty() ? null : Path.of(files.get(0));
         if (file == null) {
             describeBundled(top, out);
         } else {

@@ -16,6 +16,11 @@ public final class Main {
     public static final int INTERNAL_ERROR = 1;
     /** Exit code for bad input: unreadable or malformed file, bad arguments. */
     public static final int BAD_INPUT = 2;
+    /**
+     * Exit code of a command stopped by SIGINT (128 + 2). The JVM itself ends with 128 + the signal
+     * number once the shutdown hooks have run: 130 after Ctrl-C, 143 after SIGTERM.
+     */
+    public static final int INTERRUPTED = 130;
 
     private Main() {
     }
@@ -26,7 +31,15 @@ public final class Main {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
         }
-        System.exit(run(args, System.out, System.err));
+        // Previews are drawn off-screen; never look for a display.
+        System.setProperty("java.awt.headless", "true");
+        int code = run(args, System.out, System.err);
+        if (ShutdownGuard.shutdownStarted()) {
+            // A signal started the JVM's shutdown: calling System.exit now would block for good.
+            // Returning lets the shutdown finish, with the exit status the signal implies.
+            return;
+        }
+        System.exit(code);
     }
 
     /** Runs a command line and returns its exit code; output goes to {@code out}, messages to {@code err}. */
@@ -35,18 +48,31 @@ public final class Main {
         boolean debug = words.remove("--debug");
         String command = words.isEmpty() ? "help" : words.remove(0);
         try {
+            if (command.equals("complete") || command.equals("demo")) {
+                applyThreads(words); // read when the kernels load, just below
+            }
             deeptensor.kernel.KernelProvider.kernels(); // a bad -Ddeeptensor.kernels is the user's to fix: exit 2
-        } catch (IllegalArgumentException | IllegalStateException badSetting) {
+        } catch (UsageException | IllegalArgumentException | IllegalStateException badSetting) {
             err.println("deeptensor: " + badSetting.getMessage());
             return BAD_INPUT;
         }
         try {
-            switch (command) {
-                case "info" -> InfoCommand.run(words, out);
-                case "help", "--help", "-h" -> out.print(usage());
+            return switch (command) {
+                case "info" -> {
+                    InfoCommand.run(words, out);
+                    yield OK;
+                }
+                case "complete" -> CompleteCommand.run(words, err);
+                case "demo" -> DemoCommand.run(words, out, err);
+                case "help", "--help", "-h" -> {
+                    out.print(usage());
+                    yield OK;
+                }
                 default -> throw new UsageException("unknown command '" + command + "'; try: deeptensor help");
-            }
-            return OK;
+            };
+        } catch (Fitting.InterruptedBeforeFit stopped) {
+            err.println("deeptensor: " + stopped.getMessage());
+            return INTERRUPTED;
         } catch (UsageException | IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException bad) {
             err.println("deeptensor: " + describe(bad));
             if (debug) {
@@ -59,6 +85,45 @@ public final class Main {
                 bug.printStackTrace(err);
             }
             return INTERNAL_ERROR;
+        }
+    }
+
+    /** Sets the kernels' thread count from {@code --threads N} (or {@code --threads=N}) among {@code words}. */
+    private static void applyThreads(List<String> words) throws UsageException {
+        for (int i = 0; i < words.size(); i++) {
+            String word = words.get(i);
+            String value = null;
+            if (word.equals("--threads") && i + 1 < words.size()) {
+                value = words.get(i + 1);
+            } else if (word.startsWith("--threads=")) {
+                value = word.substring("--threads=".length());
+            }
+            if (value != null) {
+                System.setProperty("deeptensor.threads", Integer.toString(parseThreads(value)));
+                return;
+            }
+        }
+    }
+
+    /** {@code --threads}: a whole number from 1 to 1024. */
+    static int parseThreads(String text) throws UsageException {
+        try {
+            int threads = Integer.parseInt(text.strip());
+            if (threads >= 1 && threads <= 1024) {
+                return threads;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new UsageException("--threads must be a whole number from 1 to 1024, got '" + text + "'");
+    }
+
+    /** A whole number for {@code option}. */
+    static long parseLong(String option, String text) throws UsageException {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException notANumber) {
+            throw new UsageException(option + " must be a whole number, got '" + text + "'");
         }
     }
 
@@ -77,12 +142,43 @@ public final class Main {
                 usage: deeptensor [--debug] COMMAND [ARGS]
 
                 commands:
+                  complete INPUT -o OUTPUT.npy [options]
+                                          fill in the missing entries of INPUT (.npy with NaN
+                                          for missing, or .tns / .csv coordinates) and write the
+                                          whole tensor as .npy (<f8, C order), atomically;
+                                          observed entries keep their values
+                      --shape 14x10x12    shape of a .tns/.csv tensor (else the largest indexes)
+                      --seed S            seed of every random choice (default 0)
+                      --model M           tucker, cp, tt or auto (default auto: the library's
+                                          default recipe, which chooses its own depth)
+                      --depth L           depth of an explicit --model (default 2)
+                      --threads N         threads of the kernels (default: all processors)
+                      --max-time T        time budget: 90s, 5m, 1h30m, 120 (seconds), PT5M;
+                                          when it runs out the best state so far is written
+                      --report FILE.json  settings, model, errors, ranks, steps, time, version
+                      --preview FILE.png  observed | completed | |fit − observed| ×2 side by
+                                          side, for H×W, H×W×3, frames×H×W, frames×H×W×3
+                                          (missing entries black)
+                      --refit-observed    write the model's values at observed entries too
+                      --quiet             no progress and no summary on stderr
+                  demo [--preview FILE.png] [--seed S] [--max-time T] [--threads N] [--quiet]
+                                          complete the bundled astronaut photograph (128×128×3)
+                                          with 90 % of its entries removed; print the error on
+                                          them beside mean and main-effects imputation; write
+                                          a preview (default demo-preview.png); fitting stops
+                                          after 30 s unless --max-time says otherwise
                   info [FILE] [--top K]   shape, observed fraction, value range and per-mode singular
                                           value spectra of a .npy, .tns or .csv file; without FILE,
                                           of the bundled unemployment tensor (US BLS, 14×10×12)
                   help                    this text
 
-                exit codes: 0 success, 2 bad input (message on stderr), 1 internal error
+                progress goes to stderr: a bar redrawn in place on a terminal, a line every 5 s
+                otherwise. Ctrl-C (SIGINT) or SIGTERM stops the fit at its next step and still
+                writes the best state so far ("interrupted: ..." on stderr); the exit code is then
+                130 (SIGINT) or 143 (SIGTERM), and the output file is complete and valid.
+
+                exit codes: 0 success, 2 bad input (message on stderr), 1 internal error,
+                130/143 interrupted (output written)
                 """;
     }
 
