@@ -60,12 +60,16 @@ for entry in sets:
 PY
 
 "$root/deeptensor" --build >/dev/null 2>&1 || "$root/deeptensor" --build
-jdk="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+jdk=""
 for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
   if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
     jdk="$candidate"; break
   fi
 done
+if [ -z "$jdk" ]; then
+  echo "accuracy.sh: no JDK 25 found (set JAVA_HOME)" >&2
+  exit 3
+fi
 echo "accuracy.sh: $(lscpu | grep -m1 'Model name' | sed 's/ \+/ /g'); threads $threads; $("$jdk/bin/java" -version 2>&1 | head -1)"
 # shellcheck disable=SC2086
 "$jdk/bin/java" --add-modules jdk.incubator.vector -Ddeeptensor.threads="$threads" -cp "$root/target/deeptensor.jar" \

@@ -29,7 +29,8 @@ import java.util.SplittableRandom;
  *       centre (the one-standard-error rule, the centre alone counting as λ = ∞).</li>
  *   <li>Keep the better of the two on the same held-out entries, unless additive main effects do
  *       better there.</li>
- *   <li>Refit the kept choice on all observed entries, continuing from its fold-0 fit.</li>
+ *   <li>Refit the kept choice on all observed entries, continuing from its fold-0 fit, and average it
+ *       with {@link #ENSEMBLE} − 1 fits of the same model and λ from fresh seeded starts.</li>
  * </ol>
  * Depth plays no part: measured on real tensors, explicit ridge completed more accurately than the
  * implicit regularization of deep factors trained by gradient descent (docs/accuracy.md).
@@ -40,6 +41,8 @@ final class AutoCompletion {
     static final double[] LAMBDAS = {10, 3, 1, 0.3, 0.1, 0.03};
     /** The rank cap of every mode. */
     static final int RANK_CAP = 64;
+    /** Fits averaged for the final completion (the refit plus fits from fresh starts). */
+    static final int ENSEMBLE = 3;
     /** Iterations of one L-BFGS fit. */
     static final int MAX_ITERATIONS = 400;
     /** Largest estimated cost of one loss-and-gradient evaluation, in flops, before ranks are lowered. */
@@ -49,7 +52,7 @@ final class AutoCompletion {
     /** Folds of the cross-validation (each holds out a fifth of the observed entries). */
     static final int FOLDS = 5;
     /** Estimated flops the model paths of all folds may cost together before fewer folds are run. */
-    static final double CROSS_VALIDATION_BUDGET = 5e11;
+    static final double CROSS_VALIDATION_BUDGET = 1e11;
     /** Iterations a warm-started fit on the path typically takes, for the cost estimate. */
     static final int TYPICAL_ITERATIONS = 150;
 
@@ -88,7 +91,7 @@ final class AutoCompletion {
         List<CompletionReport.Candidate> candidates = List.of(new CompletionReport.Candidate(effects.describe(), Double.NaN, true));
         String why = "only " + at.count() + " observed entries (fewer than " + MIN_OBSERVED + "): too few to choose a model on held-out"
                 + " entries, so the completion is the additive main effects";
-        return finish(null, effects, scale, scaled, StopReason.MAX_STEPS, why, Double.NaN, Double.NaN, candidates);
+        return finish(null, List.of(), effects, scale, scaled, StopReason.MAX_STEPS, why, Double.NaN, Double.NaN, candidates);
     }
 
     /** A kind of centre, fitted afresh on each fold's training part. */
@@ -158,7 +161,7 @@ final class AutoCompletion {
             centred[i] = new HeldOutErrors();
         }
         double[][] plainStates = new double[k][], centredStates = new double[k][];
-        control.plan((double) modelFolds * 2 * k * iterations + iterations);
+        control.plan((double) modelFolds * 2 * k * iterations + ENSEMBLE * iterations);
         int foldsRun = 0;
         try (Model model = spec.build(shape)) {
             for (int f = 0; f < modelFolds && !control.stopped(); f++, foldsRun++) {
@@ -250,9 +253,11 @@ final class AutoCompletion {
             CompletionReport.Candidate chosen = candidates.get(keptIndex);
             candidates.set(keptIndex, new CompletionReport.Candidate(chosen.name(), chosen.validationRelativeError(), true));
 
-            // 4. Refit the kept choice on every observed entry, the model continuing from its fold-0 fit.
+            // 4. Refit the kept choice on every observed entry: the model continuing from its fold-0
+            //    fit, and ENSEMBLE − 1 more fits from fresh seeded starts, averaged (below).
             MeanStructure finalCentre = keptCentre == null ? null : keptCentre.fit().apply(at, scaled);
             Model finalModel = null;
+            List<double[]> members = new ArrayList<>();
             if (keptState != null) {
                 try (Tensor targets = finalCentre == null ? scaled.copy() : finalCentre.residual(at, scaled);
                      RidgeFit refit = new RidgeFit(model, at, targets)) {
@@ -261,10 +266,22 @@ final class AutoCompletion {
                     if (!control.stopped()) {
                         refit.fit(keptLambda, iterations, control);
                     }
+                    members.add(refit.state());
+                    SplittableRandom memberSeeds = new SplittableRandom(initSeed);
+                    for (int member = 1; member < ENSEMBLE && !control.stopped(); member++) {
+                        control.stage("fit " + (member + 1) + " of " + ENSEMBLE + " on all observed entries, λ = " + format(keptLambda));
+                        Initializer.endToEndWithRms(model, Math.max(1e-3, Math.sqrt(CompletionRun.meanSquare(targets))))
+                                .initialize(model, memberSeeds.nextLong());
+                        refit.fit(keptLambda, iterations, control);
+                        if (!control.stopped()) { // a member cut short by the budget would pull the average toward its start
+                            members.add(refit.state());
+                        }
+                    }
+                    refit.restore(members.get(0));
                 }
                 finalModel = model;
             }
-            return finish(finalModel, finalCentre, scale, scaled, control.reason(), why, keptMse * scale * scale,
+            return finish(finalModel, members, finalCentre, scale, scaled, control.reason(), why, keptMse * scale * scale,
                     Math.sqrt(keptMse / meanSquare), candidates);
         }
     }
@@ -344,13 +361,29 @@ final class AutoCompletion {
         }
     }
 
-    private CompletionResult finish(Model model, MeanStructure centre, double scale, Tensor scaled, StopReason reason,
+    /**
+     * The completed tensor: the average of the model at each of {@code members} (parameter vectors),
+     * plus the centre, scaled back to the data's units; and its report.
+     */
+    private CompletionResult finish(Model model, List<double[]> members, MeanStructure centre, double scale, Tensor scaled, StopReason reason,
                                     String why, double validationMse, double validationRelativeError,
                                     List<CompletionReport.Candidate> candidates) {
         Tensor completed = Tensor.zeros(at.shape());
         try {
             if (model != null) {
-                model.reconstruct(completed);
+                // By convexity the squared error of the average is at most the average of the
+                // members' squared errors, at any entry: averaging fits from different starts
+                // removes part of the variance a non-convex fit carries.
+                try (RidgeFit probe = new RidgeFit(model, at, scaled); Tensor member = Tensor.zeros(at.shape())) {
+                    for (double[] state : members) {
+                        probe.restore(state);
+                        model.reconstruct(member);
+                        for (long i = 0; i < completed.size(); i++) {
+                            completed.setFlat(i, completed.getFlat(i) + member.getFlat(i) / members.size());
+                        }
+                    }
+                    probe.restore(members.get(0));
+                }
             }
             if (centre != null) {
                 centre.addTo(completed);
@@ -365,7 +398,7 @@ final class AutoCompletion {
                 completed.setFlat(i, completed.getFlat(i) * scale);
             }
             String description = (centre == null ? "" : centre.describe() + (model == null ? "" : " + "))
-                    + (model == null ? "" : model.describe() + " + ridge");
+                    + (model == null ? "" : model.describe() + " + ridge" + (members.size() > 1 ? ", average of " + members.size() + " fits" : ""));
             CompletionReport report = CompletionReport.of(description, model, completed, control.iterations, reason, why,
                     control.elapsedSeconds(), sum / at.count() * scale * scale, validationMse, Math.sqrt(sum / Math.max(norm, Double.MIN_NORMAL)),
                     validationRelativeError, at.count(), seed, candidates);

@@ -97,11 +97,15 @@ abstract sealed class MeanStructure permits MeanStructure.Global, MeanStructure.
         double mu = globalMean(at, values).mean;
         double[][] effects = new double[order][];
         int[][] counts = new int[order][];
+        // The indexes and values, copied once into plain arrays: the sweeps read them many times.
+        int[][] index = new int[order][m];
+        double[] y = values.toArray();
         for (int n = 0; n < order; n++) {
             effects[n] = new double[shape.dim(n)];
             counts[n] = new int[shape.dim(n)];
             for (int e = 0; e < m; e++) {
-                counts[n][at.index(e, n)]++;
+                index[n][e] = at.index(e, n);
+                counts[n][index[n][e]]++;
             }
         }
         // Backfitting (Gauss–Seidel on the normal equations): each sweep refits one mode's effects to
@@ -115,13 +119,13 @@ abstract sealed class MeanStructure permits MeanStructure.Global, MeanStructure.
                 }
                 java.util.Arrays.fill(sums, 0, shape.dim(n), 0);
                 for (int e = 0; e < m; e++) {
-                    double rest = values.getFlat(e) - mu;
+                    double rest = y[e] - mu;
                     for (int k = 0; k < order; k++) {
                         if (k != n) {
-                            rest -= effects[k][at.index(e, k)];
+                            rest -= effects[k][index[k][e]];
                         }
                     }
-                    sums[at.index(e, n)] += rest;
+                    sums[index[n][e]] += rest;
                 }
                 double mean = 0;
                 for (int i = 0; i < shape.dim(n); i++) {
