@@ -91,7 +91,7 @@ final class AutoCompletion {
         List<CompletionReport.Candidate> candidates = List.of(new CompletionReport.Candidate(effects.describe(), Double.NaN, true));
         String why = "only " + at.count() + " observed entries (fewer than " + MIN_OBSERVED + "): too few to choose a model on held-out"
                 + " entries, so the completion is the additive main effects";
-        return finish(null, List.of(), effects, scale, scaled, StopReason.MAX_STEPS, why, Double.NaN, Double.NaN, candidates);
+        return finish(null, List.of(), effects, scale, scaled, StopReason.FINISHED, why, Double.NaN, Double.NaN, candidates);
     }
 
     /** A kind of centre, fitted afresh on each fold's training part. */
@@ -543,7 +543,7 @@ final class AutoCompletion {
             if (stop == Lbfgs.Stop.INTERRUPTED) {
                 return StopReason.INTERRUPTED;
             }
-            return stop == Lbfgs.Stop.TIME_LIMIT ? StopReason.TIME_LIMIT : StopReason.TOLERANCE;
+            return stop == Lbfgs.Stop.TIME_LIMIT ? StopReason.TIME_LIMIT : StopReason.FINISHED;
         }
     }
 }

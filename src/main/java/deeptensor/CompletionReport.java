@@ -168,6 +168,15 @@ public record CompletionReport(String model, long steps, StopReason stopReason, 
             json.append(']');
         }
         json.append("],\"structureRanks\":").append(Arrays.toString(structureRanks));
+        json.append(",\"seed\":").append(seed);
+        json.append(",\"candidates\":[");
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            json.append(i > 0 ? "," : "").append("{\"name\":").append(quote(c.name()))
+                    .append(",\"heldOutRelativeError\":").append(number(c.validationRelativeError()))
+                    .append(",\"kept\":").append(c.kept()).append('}');
+        }
+        json.append(']');
         return json.append('}').toString();
     }
 

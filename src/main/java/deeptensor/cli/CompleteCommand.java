@@ -139,22 +139,7 @@ final class CompleteCommand {
                 .bool("interrupted", report.stopReason() == StopReason.INTERRUPTED)
                 .number("seconds", seconds)
                 .raw("completion", report.toJson());
-        if (!report.toJson().contains("\"candidates\"")) {
-            json.raw("candidates", candidatesJson(report));
-        }
         return json.toString();
-    }
-
-    /** The methods compared on the held-out entries, as a JSON array. */
-    private static String candidatesJson(CompletionReport report) {
-        StringBuilder list = new StringBuilder("[");
-        for (CompletionReport.Candidate candidate : report.candidates()) {
-            list.append(list.length() > 1 ? "," : "").append("\n    ").append(new JsonObject()
-                    .string("name", candidate.name())
-                    .number("validationRelativeError", candidate.validationRelativeError())
-                    .bool("kept", candidate.kept()).toString().strip().replace("\n  ", " ").replace("\n", " "));
-        }
-        return list.append(report.candidates().isEmpty() ? "]" : "\n  ]").toString();
     }
 
     /** Others shown beside the kept candidate in the summary (all of them are in the --report file). */
@@ -229,6 +214,7 @@ final class CompleteCommand {
         return switch (reason) {
             case MAX_STEPS -> "the step budget";
             case TOLERANCE -> "reaching the loss tolerance";
+            case FINISHED -> "finishing every planned fit";
             case PLATEAU -> "a plateau of the training loss";
             case EARLY_STOPPING -> "early stopping (no better validation error for a while; the best state kept)";
             case DIVERGED -> "divergence (the last good state kept)";

@@ -195,6 +195,10 @@ class CompleteCommandTest {
         assertTrue(completion.get("stopReason") instanceof String);
         assertTrue(completion.get("modeRanks") instanceof List<?> ranks && ranks.size() == 3);
         assertEquals(((Double) json.get("observed")).intValue(), ((Double) completion.get("observed")).intValue());
+        assertTrue(completion.get("candidates") instanceof List<?> candidates && !candidates.isEmpty(), "the candidates compared");
+        long kept = ((List<?>) completion.get("candidates")).stream().filter(c -> Boolean.TRUE.equals(((Map<?, ?>) c).get("kept"))).count();
+        assertEquals(1, kept, "exactly one candidate is the completion returned");
+        assertEquals(((Double) json.get("seed")).longValue(), ((Double) completion.get("seed")).longValue());
     }
 
     @Test
