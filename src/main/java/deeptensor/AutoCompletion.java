@@ -73,7 +73,7 @@ final class AutoCompletion {
     CompletionResult run() {
         SplittableRandom seeds = new SplittableRandom(seed);
         long initSeed = seeds.nextLong(), splitSeed = seeds.nextLong();
-        double rms = Math.sqrt(CompletionRun.meanSquare(values));
+        double rms = CompletionRun.rms(values);
         double scale = rms > 0 ? rms : 1;
         try (Tensor scaled = values.copy()) {
             for (long e = 0; e < scaled.size(); e++) {

@@ -101,8 +101,24 @@ final class CompletionRun {
         }
     }
 
-    private static double rms(Tensor values) {
-        return Math.sqrt(meanSquare(values));
+    /**
+     * The root-mean-square of {@code values}, scaled by the largest magnitude before squaring (as
+     * LAPACK's {@code dnrm2} does) so that neither huge values overflow nor tiny ones underflow.
+     */
+    static double rms(Tensor values) {
+        double largest = 0;
+        for (long e = 0; e < values.size(); e++) {
+            largest = Math.max(largest, Math.abs(values.getFlat(e)));
+        }
+        if (largest == 0 || values.size() == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (long e = 0; e < values.size(); e++) {
+            double v = values.getFlat(e) / largest;
+            sum += v * v;
+        }
+        return largest * Math.sqrt(sum / values.size());
     }
 
     static double meanSquare(Tensor values) {

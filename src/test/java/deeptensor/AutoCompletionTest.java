@@ -146,4 +146,29 @@ class AutoCompletionTest {
             }
         }
     }
+
+    @Test
+    void extremeMagnitudesCompleteLikeOrdinaryOnes() {
+        // The values are scaled to RMS 1 before anything is squared, so data near the ends of the
+        // double range complete to the same relative values as data near 1 (the scale factors are
+        // powers of two, exact, so the fits see the same numbers).
+        Shape shape = Shape.of(9, 8, 7);
+        java.util.function.ToDoubleFunction<int[]> entry = i -> 1 + Math.sin(i[0]) * Math.cos(0.5 * i[1]) + 0.1 * i[2];
+        try (Sample sample = Sample.of(shape, 0.4, 9, entry);
+             CompletionResult reference = Completion.of(sample.at(), sample.values()).seed(2).fit()) {
+            for (double unit : new double[] {0x1p-1000, 0x1p-530, 0x1p510, 0x1p990}) {
+                try (Tensor scaled = sample.values().copy()) {
+                    for (long e = 0; e < scaled.size(); e++) {
+                        scaled.setFlat(e, scaled.getFlat(e) * unit);
+                    }
+                    try (CompletionResult result = Completion.of(sample.at(), scaled).seed(2).fit()) {
+                        for (long i = 0; i < result.completed().size(); i++) {
+                            assertEquals(reference.completed().getFlat(i), result.completed().getFlat(i) / unit,
+                                    1e-12 * Math.abs(reference.completed().getFlat(i)), "unit " + unit + ", entry " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
