@@ -119,8 +119,6 @@ final class AutoCompletion {
         int m = at.count();
         Folds folds = Folds.of(m, FOLDS, splitSeed);
         int trainCount = m - (m + FOLDS - 1) / FOLDS;
-        Tucker spec = Tucker.shallow().ranks(ranks(shape, trainCount));
-        int modelFolds = affordableFolds(spec, shape, trainCount);
         List<CentreKind> kinds = centreKinds(shape, trainCount);
 
         // 1. Centres, cross-validated over every fold (they are cheap); per-fold errors kept so the
@@ -152,6 +150,11 @@ final class AutoCompletion {
             }
         }
         CentreKind centreKind = kinds.get(best);
+        if (shape.order() < 2) {
+            return centreOnly(kinds, centreAll, best, heldOutSquares, heldOutCounts, scaled, scale);
+        }
+        Tucker spec = Tucker.shallow().ranks(ranks(shape, trainCount));
+        int modelFolds = affordableFolds(spec, shape, trainCount);
 
         // 2. The two regularization paths on the first modelFolds folds; states kept from fold 0 for the refit.
         int k = LAMBDAS.length;
@@ -284,6 +287,26 @@ final class AutoCompletion {
             return finish(finalModel, members, finalCentre, scale, scaled, control.reason(), why, keptMse * scale * scale,
                     Math.sqrt(keptMse / meanSquare), candidates);
         }
+    }
+
+    /** A vector has no low-rank structure to find: the best mean structure on all five folds is the completion. */
+    private CompletionResult centreOnly(List<CentreKind> kinds, HeldOutErrors[] errors, int best, double[] heldOutSquares,
+                                        int[] heldOutCounts, Tensor scaled, double scale) {
+        double squares = 0;
+        long count = 0;
+        for (int f = 0; f < FOLDS; f++) {
+            squares += heldOutSquares[f];
+            count += heldOutCounts[f];
+        }
+        double meanSquare = squares / count;
+        List<CompletionReport.Candidate> candidates = new ArrayList<>();
+        for (int c = 0; c < kinds.size(); c++) {
+            candidates.add(new CompletionReport.Candidate(kinds.get(c).name(), Math.sqrt(errors[c].mean() / meanSquare), c == best));
+        }
+        String why = String.format(Locale.ROOT, "a tensor of order 1 has no factorization to fit; the %s had the lowest held-out error"
+                + " (pooled over %d observed entries held out, %d-fold)", kinds.get(best).name(), count, FOLDS);
+        return finish(null, List.of(), kinds.get(best).fit().apply(at, scaled), scale, scaled, StopReason.FINISHED, why,
+                errors[best].mean() * scale * scale, Math.sqrt(errors[best].mean() / meanSquare), candidates);
     }
 
     /** How many folds the model paths can afford: all of them for small problems, one for large ones. */
