@@ -188,13 +188,8 @@ final class AutoCompletion {
             }
 
             // 3. The choice, every candidate measured over the same held-out entries (folds 0 … foldsRun−1).
-            double denominator = 0;
-            long heldOut = 0;
-            for (int f = 0; f < foldsRun; f++) {
-                denominator += heldOutSquares[f];
-                heldOut += heldOutCounts[f];
-            }
-            double meanSquare = denominator / heldOut;
+            long heldOut = sum(heldOutCounts, foldsRun);
+            double meanSquare = sum(heldOutSquares, foldsRun) / heldOut;
             HeldOutErrors[] centresOnModelFolds = new HeldOutErrors[kinds.size()];
             List<CompletionReport.Candidate> candidates = new ArrayList<>();
             for (int c = 0; c < kinds.size(); c++) {
@@ -292,13 +287,8 @@ final class AutoCompletion {
     /** A vector has no low-rank structure to find: the best mean structure on all five folds is the completion. */
     private CompletionResult centreOnly(List<CentreKind> kinds, HeldOutErrors[] errors, int best, double[] heldOutSquares,
                                         int[] heldOutCounts, Tensor scaled, double scale) {
-        double squares = 0;
-        long count = 0;
-        for (int f = 0; f < FOLDS; f++) {
-            squares += heldOutSquares[f];
-            count += heldOutCounts[f];
-        }
-        double meanSquare = squares / count;
+        long count = sum(heldOutCounts, FOLDS);
+        double meanSquare = sum(heldOutSquares, FOLDS) / count;
         List<CompletionReport.Candidate> candidates = new ArrayList<>();
         for (int c = 0; c < kinds.size(); c++) {
             candidates.add(new CompletionReport.Candidate(kinds.get(c).name(), Math.sqrt(errors[c].mean() / meanSquare), c == best));
@@ -307,6 +297,22 @@ final class AutoCompletion {
                 + " (pooled over %d observed entries held out, %d-fold)", kinds.get(best).name(), count, FOLDS);
         return finish(null, List.of(), kinds.get(best).fit().apply(at, scaled), scale, scaled, StopReason.FINISHED, why,
                 errors[best].mean() * scale * scale, Math.sqrt(errors[best].mean() / meanSquare), candidates);
+    }
+
+    private static double sum(double[] perFold, int folds) {
+        double total = 0;
+        for (int f = 0; f < folds; f++) {
+            total += perFold[f];
+        }
+        return total;
+    }
+
+    private static long sum(int[] perFold, int folds) {
+        long total = 0;
+        for (int f = 0; f < folds; f++) {
+            total += perFold[f];
+        }
+        return total;
     }
 
     /** How many folds the model paths can afford: all of them for small problems, one for large ones. */
