@@ -41,6 +41,8 @@ final class AutoCompletion {
     static final double[] LAMBDAS = {10, 3, 1, 0.3, 0.1, 0.03};
     /** The rank cap of every mode. */
     static final int RANK_CAP = 64;
+    /** Share of a time budget the choice may use; the rest is kept for the final fits. */
+    static final double SELECTION_SHARE = 0.6;
     /** Fits averaged for the final completion (the refit plus fits from fresh starts). */
     static final int ENSEMBLE = 3;
     /** Iterations of one L-BFGS fit. */
@@ -253,6 +255,7 @@ final class AutoCompletion {
 
             // 4. Refit the kept choice on every observed entry: the model continuing from its fold-0
             //    fit, and ENSEMBLE − 1 more fits from fresh seeded starts, averaged (below).
+            control.finalFits();
             MeanStructure finalCentre = keptCentre == null ? null : keptCentre.fit().apply(at, scaled);
             Model finalModel = null;
             List<double[]> members = new ArrayList<>();
@@ -507,6 +510,8 @@ final class AutoCompletion {
         private double bestValidation = Double.NaN;
         private double validationMeanSquare = Double.NaN;
         private Lbfgs.Stop stop;
+        private boolean selecting = true;
+        private boolean selectionCut;
 
         Control(Duration maxTime, CompletionListener listener) {
             this.budgetNanos = maxTime == null ? Long.MAX_VALUE : maxTime.toNanos();
@@ -539,13 +544,25 @@ final class AutoCompletion {
             return check() != null;
         }
 
+        /** The selection is over: from now on only the whole budget (or an interrupt) stops the fits. */
+        void finalFits() {
+            selecting = false;
+        }
+
         @Override
         public Lbfgs.Stop check() {
             if (stop == null) {
+                long elapsed = System.nanoTime() - start;
                 if (Thread.currentThread().isInterrupted()) {
                     stop = Lbfgs.Stop.INTERRUPTED;
-                } else if (System.nanoTime() - start > budgetNanos) {
+                } else if (elapsed > budgetNanos) {
                     stop = Lbfgs.Stop.TIME_LIMIT;
+                } else if (selecting && elapsed > budgetNanos * SELECTION_SHARE) {
+                    // The choice ends here, leaving the rest of the budget for the final fits on all
+                    // observed entries: a completion refitted on them beats a better-chosen one that
+                    // never saw a fifth of the data.
+                    selectionCut = true;
+                    return Lbfgs.Stop.TIME_LIMIT;
                 }
             }
             return stop;
@@ -572,7 +589,7 @@ final class AutoCompletion {
             if (stop == Lbfgs.Stop.INTERRUPTED) {
                 return StopReason.INTERRUPTED;
             }
-            return stop == Lbfgs.Stop.TIME_LIMIT ? StopReason.TIME_LIMIT : StopReason.FINISHED;
+            return stop == Lbfgs.Stop.TIME_LIMIT || selectionCut ? StopReason.TIME_LIMIT : StopReason.FINISHED;
         }
     }
 }
