@@ -2,6 +2,7 @@ package deeptensor.kernel;
 
 import static deeptensor.testing.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
@@ -10,6 +11,7 @@ import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import deeptensor.testing.Shapes;
 import deeptensor.testing.Tensors;
+import deeptensor.testing.NonFinite;
 import deeptensor.testing.Properties;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -298,6 +300,19 @@ class ScalarKernelProperties {
                 assertClose(expected, c, t.combine(2, magnitude, 3, t.abs(expected)), "alpha/beta");
             }
         });
+    }
+
+    /** The non-finite contract of gemm (see {@link Kernels}): BLAS's alpha = 0 and beta = 0 rules, IEEE kinds otherwise. */
+    @Test
+    void gemmFollowsTheNonFiniteContract() {
+        Gen<Integer> size = integers().between(0, 20);
+        Gen<int[]> sizes = size.zip(size, size, (m, n, depth) -> new int[] {m, n, depth}).describedAs(java.util.Arrays::toString);
+        Gen<double[]> scales = integers().between(0, NonFinite.SCALES.length - 1).zip(integers().between(0, NonFinite.SCALES.length - 1),
+                (alpha, beta) -> new double[] {NonFinite.SCALES[alpha], NonFinite.SCALES[beta]}).describedAs(java.util.Arrays::toString);
+        Gen<boolean[]> transposes = booleans().all().zip(booleans().all(), (ta, tb) -> new boolean[] {ta, tb})
+                .describedAs(java.util.Arrays::toString);
+        Properties.qt(200).forAll(sizes, transposes, scales, SEEDS).checkAssert((mnk, ts, ab, seed) ->
+                NonFinite.assertGemmContract(k, seed, mnk[0], mnk[1], mnk[2], ts[0], ts[1], ab[0], ab[1]));
     }
 
     // ------------------------------------------------------------------ sampled evaluation & adjoints

@@ -12,8 +12,8 @@ import org.quicktheories.core.Gen;
  * <ul>
  *   <li>{@code properties.seed}: the seed of every property (default {@value #DEFAULT_SEED}). A
  *       failing property prints "Seed was …"; run again with that seed to replay it.</li>
- *   <li>{@code properties.scale}: multiplies the number of examples of every property (default 1),
- *       to explore more inputs locally.</li>
+ *   <li>{@code properties.scale}: multiplies the number of examples of every property (default 1;
+ *       more to explore locally, less than 1 for mutation testing, at least one example each).</li>
  *   <li>{@code properties.shrinks}: shrink steps after a failure (default {@value #DEFAULT_SHRINKS}; 0
  *       reports the first counterexample as found, which mutation testing uses to save time).</li>
  * </ul>
@@ -41,7 +41,8 @@ public final class Properties {
 
     /** A QuickTheories run of {@code examples} examples (times {@code properties.scale}) with this run's seed. */
     public static QuickTheory qt(int examples) {
-        int scaled = Math.max(1, examples * integer("properties.scale", 1));
+        String scale = System.getProperty("properties.scale", "").strip();
+        int scaled = (int) Math.max(1, Math.round(examples * (scale.isEmpty() ? 1 : Double.parseDouble(scale))));
         return QuickTheory.qt()
                 .withFixedSeed(seed())
                 .withExamples(scaled)

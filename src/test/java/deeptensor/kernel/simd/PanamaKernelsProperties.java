@@ -10,6 +10,7 @@ import deeptensor.kernel.TensorOps;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
+import deeptensor.testing.NonFinite;
 import deeptensor.testing.Properties;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,9 @@ import org.quicktheories.generators.Generate;
  * paths (a split threshold of zero makes even these small calls use two threads). GEMM is also run
  * on sizes either side of each cache block of {@link BlockedGemm} (rows {@value BlockedGemm#MC},
  * columns {@value BlockedGemm#NC}, depth {@value BlockedGemm#KC} and twice that), with
- * {@code beta} ∈ {0, 0.5, 1, −0.5, 2.5}.
+ * {@code beta} ∈ {0, 0.5, 1, −0.5, 2.5}. One case in four mixes NaN, ±∞ and ±0 into the inputs:
+ * there every element must be of the same kind (NaN, +∞, −∞) as the oracle's wherever its terms
+ * are not all finite (the non-finite contract of {@link Kernels}).
  */
 @ExtendWith(VectorModuleRequired.class)
 class PanamaKernelsProperties {
@@ -43,21 +46,23 @@ class PanamaKernelsProperties {
     }
 
     /**
-     * Where a property runs: the seed of its data, the vector width, and whether calls are split
-     * between two threads.
+     * Where a property runs: the seed of its data, the vector width, whether calls are split between
+     * two threads, and whether the inputs mix in NaN, ±∞ and ±0 (one element in eight).
      */
-    record Setup(long seed, int bits, boolean split) {
+    record Setup(long seed, int bits, boolean split, boolean specials) {
 
         Kernels simd() {
             return PanamaKernelsProperties.simd(bits, split);
         }
 
         Scope scope() {
-            return new Scope(seed);
+            return new Scope(seed, specials ? 0.125 : 0);
         }
     }
 
-    static final Gen<Setup> SETUPS = longs().all().zip(arbitrary().pick(128, 256, 512), booleans().all(), Setup::new);
+    /** One setup in four has non-finite inputs. */
+    static final Gen<Setup> SETUPS = longs().all().zip(arbitrary().pick(128, 256, 512), booleans().all(),
+            Generate.frequency(Pair.of(3, Generate.constant(false)), Pair.of(1, Generate.constant(true))), Setup::new);
     /** Tensor orders: every kernel is compared at orders 1 to 6. */
     static final Gen<Integer> ORDERS = integers().between(1, 6);
     /** Reduced modulo the order: every mode of an order-6 tensor can be drawn. */
@@ -181,6 +186,23 @@ class PanamaKernelsProperties {
                         Bounds.assertIdentical("split gemm", one, two);
                     }
                 });
+    }
+
+    /**
+     * The non-finite contract of gemm (see {@link Kernels}) on the SIMD kernels, against the kinds
+     * the terms give (no kernel in the oracle): BLAS's alpha = 0 and beta = 0 rules, IEEE otherwise.
+     * Sizes reach past a column strip and past the 8-row micro-kernel, so padded lanes and rows
+     * are included.
+     */
+    @Test
+    void gemmFollowsTheNonFiniteContract() {
+        Gen<double[]> scales = integers().between(0, NonFinite.SCALES.length - 1).zip(integers().between(0, NonFinite.SCALES.length - 1),
+                (alpha, beta) -> new double[] {NonFinite.SCALES[alpha], NonFinite.SCALES[beta]}).describedAs(java.util.Arrays::toString);
+        Gen<boolean[]> transposes = booleans().all().zip(booleans().all(), (ta, tb) -> new boolean[] {ta, tb})
+                .describedAs(java.util.Arrays::toString);
+        Properties.qt(150).forAll(SETUPS, smallSizes(40).describedAs(java.util.Arrays::toString), transposes, scales)
+                .checkAssert((setup, mnk, ts, ab) ->
+                        NonFinite.assertGemmContract(setup.simd(), setup.seed(), mnk[0], mnk[1], mnk[2], ts[0], ts[1], ab[0], ab[1]));
     }
 
     // -------------------------------------------------------------------------------- mode product
