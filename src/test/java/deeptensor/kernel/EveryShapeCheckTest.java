@@ -67,11 +67,15 @@ class EveryShapeCheckTest {
                 refused(k, "Khatri-Rao output not a matrix", () -> k.khatriRao(new Tensor[] {f[0], f[1]}, t.zeros(Shape.of(6, 3, 1))));
                 refused(k, "Khatri-Rao output rows", () -> k.khatriRao(new Tensor[] {f[0], f[1]}, t.zeros(Shape.of(7, 3))));
                 refused(k, "Khatri-Rao output cols", () -> k.khatriRao(new Tensor[] {f[0], f[1]}, t.zeros(Shape.of(6, 2))));
-                Tensor big = t.random(7, 2, 9);
-                refused(k, "Khatri-Rao output aliases", () -> k.khatriRao(new Tensor[] {big.reshape(6, 3), f[0]}, big.reshape(6, 3)));
+                Tensor big = t.random(7, 36);
+                refused(k, "Khatri-Rao output aliases", () -> k.khatriRao(new Tensor[] {big.view(0, 6, 3), f[0]}, big.view(0, 12, 3)));
+                refused(k, "Khatri-Rao columns after a rank-0 factor",
+                        () -> k.khatriRao(new Tensor[] {t.zeros(Shape.of(2, 0)), f[1]}, t.zeros(Shape.of(6, 3))));
                 refused(k, "CP factor count", () -> k.cpReconstruct(new Tensor[] {f[0], f[1]}, t.zeros(Shape.of(2, 3, 4))));
                 refused(k, "CP factor rows", () -> k.cpReconstruct(f, t.zeros(Shape.of(2, 3, 5))));
-                refused(k, "CP output aliases a factor", () -> k.cpReconstruct(new Tensor[] {f[0], f[1], f[2]}, f[2].reshape(2, 3, 2)));
+                Tensor big2 = t.random(8, 24);
+                refused(k, "CP output aliases a factor", () -> k.cpReconstruct(new Tensor[] {f[0], f[1], big2.view(0, 4, 3)}, big2.view(0, 2, 3, 4)));
+                refused(k, "MTTKRP output of rank 0 for factors of rank 3", () -> k.mttkrp(x, f, 0, t.zeros(Shape.of(2, 0))));
                 refused(k, "MTTKRP mode", () -> k.mttkrp(x, f, 3, t.zeros(Shape.of(4, 3))));
                 refused(k, "MTTKRP output not a matrix", () -> k.mttkrp(x, f, 0, t.zeros(Shape.of(2, 3, 1))));
                 refused(k, "MTTKRP output rank", () -> k.mttkrp(x, f, 0, t.zeros(Shape.of(2, 2))));
@@ -99,6 +103,22 @@ class EveryShapeCheckTest {
                     refused(k, "CP scatter output aliases the weights",
                             () -> k.cpScatter(f, 0, at, w6.view(0, 2), w6.view(0, 2, 3)));
                 }
+            }
+        }
+    }
+
+    /** Rank 0 is valid: the checks must not refuse it (an empty sum is 0). */
+    @Test
+    void rankZeroIsAccepted() {
+        for (Kernels k : KernelsUnderTest.all()) {
+            try (Tensors t = new Tensors()) {
+                Tensor out = t.random(1, 2, 3).fill(Double.NaN);
+                k.cpReconstruct(new Tensor[] {t.zeros(Shape.of(2, 0)), t.zeros(Shape.of(3, 0))}, out);
+                for (long i = 0; i < out.size(); i++) {
+                    assertTrue(out.getFlat(i) == 0.0, k.name() + ": rank-0 CP reconstruction is 0");
+                }
+                Tensor kr = t.zeros(Shape.of(6, 0));
+                k.khatriRao(new Tensor[] {t.zeros(Shape.of(2, 0)), t.zeros(Shape.of(3, 0))}, kr);
             }
         }
     }
@@ -140,6 +160,8 @@ class EveryShapeCheckTest {
                     Tensor values = t.zeros(Shape.of(2)), weights = t.random(5, 2);
                     refused(k, "Tucker factor count", () -> k.tuckerEvaluate(core, new Tensor[] {u[0], u[1]}, at, values));
                     refused(k, "Tucker core order", () -> k.tuckerEvaluate(t.random(6, 2, 2), u, at, values));
+                    refused(k, "Tucker core and factors of order 2 for order-3 coordinates",
+                            () -> k.tuckerEvaluate(t.random(23, 2, 2), new Tensor[] {u[0], u[1]}, at, values));
                     refused(k, "Tucker null factor", () -> k.tuckerEvaluate(core, new Tensor[] {u[0], null, u[2]}, at, values));
                     refused(k, "Tucker factor not a matrix", () -> k.tuckerEvaluate(core, new Tensor[] {u[0], t.random(7, 3, 2, 1), u[2]}, at, values));
                     refused(k, "Tucker factor rows", () -> k.tuckerEvaluate(core, new Tensor[] {u[0], t.random(8, 4, 2), u[2]}, at, values));
@@ -160,6 +182,8 @@ class EveryShapeCheckTest {
 
                     Tensor[] g = {t.random(13, 1, 2, 2), t.random(14, 2, 3, 2), t.random(15, 2, 4, 1)};
                     refused(k, "TT core count", () -> k.ttEvaluate(new Tensor[] {g[0], g[1]}, at, values));
+                    refused(k, "TT core count, a complete shorter train",
+                            () -> k.ttEvaluate(new Tensor[] {g[0], t.random(22, 2, 3, 1)}, at, values));
                     refused(k, "TT core order", () -> k.ttEvaluate(new Tensor[] {g[0], t.random(16, 2, 3), g[2]}, at, values));
                     refused(k, "TT left rank", () -> k.ttEvaluate(new Tensor[] {g[0], t.random(17, 3, 3, 2), g[2]}, at, values));
                     refused(k, "TT mode size", () -> k.ttEvaluate(new Tensor[] {g[0], t.random(18, 2, 4, 2), g[2]}, at, values));
