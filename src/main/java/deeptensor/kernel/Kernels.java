@@ -22,6 +22,26 @@ import deeptensor.tensor.Tensor;
  *   <li>CP factors are matrices {@code F^n} of shape {@code d_n × R}; Tucker factors {@code U^n}
  *       of shape {@code d_n × R_n} with a core of shape {@code R_1 × ... × R_N}; tensor-train cores
  *       {@code G_k} of shape {@code r_{k-1} × d_k × r_k} with {@code r_0 = r_N = 1}.</li>
+ *   <li>Non-finite inputs. Each output element is a sum of terms, each a product of input
+ *       elements. The scalar reference adds the terms one by one, as IEEE 754 defines (NaN for
+ *       {@code 0·∞} or when infinities of both signs meet). Every implementation guarantees:
+ *       <ul>
+ *         <li>an element that a NaN input reaches is NaN;</li>
+ *         <li>an element that an infinite input reaches (and no NaN) is never finite; where the
+ *             reference gives {@code +∞} or {@code −∞}, every implementation gives the same;</li>
+ *         <li>where the reference gives NaN only because infinities met ({@code ∞ − ∞} or
+ *             {@code 0·∞} between terms), an implementation that factors the sum may give an
+ *             infinity instead: IEEE multiplication does not distribute at infinity
+ *             ({@code ∞·(a + b)} is an infinity while {@code ∞·a + ∞·b} is NaN when a and b have
+ *             opposite signs). The SIMD MTTKRP and sampled Tucker scatters, for example, factor
+ *             their sums this way; the scalar reference does not.</li>
+ *         <li>{@link #gemm} does not factor: its elements follow the term-by-term rule exactly in
+ *             every implementation.</li>
+ *       </ul>
+ *       These hold while no finite product or partial sum overflows; past
+ *       {@link Double#MAX_VALUE} the result depends on the order of summation and on fused
+ *       multiply-adds (an FMA does not round an overflowing product to infinity), and
+ *       implementations may differ.</li>
  *   <li>"Scatter" methods are the adjoints of the matching sampled evaluations with respect to one
  *       block of parameters (the others fixed): {@code <eval(x), y> = <x, scatter(y)>}. They are
  *       the gradients of a loss through the model given its derivative at each observed entry.</li>
@@ -37,7 +57,12 @@ public interface Kernels {
     /** A short name for logs and benchmarks, for example {@code scalar} or {@code panama-512}. */
     String name();
 
-    /** {@code C = alpha · op(A) · op(B) + beta · C}, where {@code op} transposes when asked. */
+    /**
+     * {@code C = alpha · op(A) · op(B) + beta · C}, where {@code op} transposes when asked. As in
+     * BLAS, {@code beta == 0} overwrites C without reading it (NaN in C does not survive), and
+     * {@code alpha == 0} does not read A or B: C becomes {@code beta · C} even where A or B hold
+     * infinities or NaN.
+     */
     void gemm(double alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, double beta, Tensor c);
 
     /** {@code out = x ×_mode u}: {@code u} is {@code J × x.dim(mode)}; {@code out} has x's shape with that mode resized to {@code J}. */

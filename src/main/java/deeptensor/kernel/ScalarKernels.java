@@ -40,6 +40,13 @@ final class ScalarKernels implements Kernels {
         int rows = c.rows(), inner = transposeA ? a.rows() : a.cols(), cols = c.cols();
         MemorySegment sa = a.segment(), sb = b.segment(), sc = c.segment();
         int lda = a.cols(), ldb = b.cols();
+        if (alpha == 0) {
+            // As in BLAS: A and B are not read, so their infinities and NaNs do not reach C.
+            for (long at = 0; at < (long) rows * cols; at++) {
+                put(sc, at, beta == 0 ? 0.0 : beta * get(sc, at));
+            }
+            return;
+        }
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 double sum = 0;

@@ -3,6 +3,12 @@ package deeptensor.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import deeptensor.testing.Properties;
 
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -15,17 +21,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Mutated valid files (truncations, bit flips, inserted, deleted and overwritten bytes, repeated
@@ -36,12 +36,12 @@ class MutationProperties {
 
     private static Path dir;
 
-    @BeforeContainer
+    @BeforeAll
     static void createDirectory() throws IOException {
         dir = Files.createTempDirectory("deeptensor-mutations");
     }
 
-    @AfterContainer
+    @AfterAll
     static void deleteDirectory() throws IOException {
         try (var files = Files.list(dir)) {
             for (Path file : files.toList()) {
@@ -67,11 +67,28 @@ class MutationProperties {
     /** Characters that are meaningful to the parsers: overwriting with them reaches deeper code than random bytes. */
     private static final byte[] SYNTAX = "{}()[],:'\" 0123456789-+LTFNx\n\t#.eE<>|fib\r".getBytes(StandardCharsets.ISO_8859_1);
 
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        Arbitrary<Mutation> one = Combinators.combine(Arbitraries.of(Kind.class),
-                Arbitraries.integers().between(0, 1 << 20), Arbitraries.integers().between(0, 255)).as(Mutation::new);
-        return one.list().ofMinSize(1).ofMaxSize(3);
+    /** One to three damages. */
+    private static final Gen<List<Mutation>> MUTATIONS = lists()
+            .of(arbitrary().enumValues(Kind.class).zip(integers().between(0, 1 << 20), integers().between(0, 255), Mutation::new))
+            .ofSizeBetween(1, 3);
+
+    /** A file operation that may fail with an I/O error (reported as unchecked, so that the property fails). */
+    interface IoCheck {
+        void run() throws IOException;
+    }
+
+    static void io(IoCheck check) {
+        try {
+            check.run();
+        } catch (IOException failure) {
+            throw new UncheckedIOException(failure);
+        }
+    }
+
+    /** Asserts that the outcome counted by {@code of} is more than {@code percent} % of the examples run. */
+    private static void assertShare(String outcome, AtomicInteger of, AtomicInteger all, double percent) {
+        double share = 100.0 * of.get() / all.get();
+        assertTrue(share > percent, outcome + " in " + share + " % of " + all.get() + " examples; expected more than " + percent + " %");
     }
 
     static byte[] mutate(byte[] original, List<Mutation> mutations, int headerEnd) {
@@ -161,77 +178,101 @@ class MutationProperties {
         return NpyBytes.file(major, dtype, fortran, shape, values);
     }
 
-    @Property(tries = 300)
-    void validNpyFilesReadBackExactly(@ForAll @IntRange(min = 0, max = 9) int dtypeIndex, @ForAll boolean fortran,
-            @ForAll @IntRange(min = 1, max = 3) int major, @ForAll @Size(max = 5) List<@IntRange(min = 0, max = 4) Integer> dims)
-            throws IOException {
-        NpyDtype dtype = NpyDtype.values()[dtypeIndex];
-        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
-        double[] values = NpyBytes.exactValues(dtype, (int) Shape.of(shape).size(), dims.hashCode());
-        Path file = write("valid.npy", NpyBytes.file(major, dtype, fortran, shape, values));
-        try (Tensor tensor = Npy.read(file)) {
-            assertEquals(Shape.of(shape), tensor.shape());
-            assertArrayEquals(values, tensor.toArray());
+    /**
+     * The parameters of a valid .npy file: a dtype (index into {@link NpyDtype}), the memory order,
+     * the format version and the shape.
+     */
+    record NpyCase(int dtypeIndex, boolean fortran, int major, List<Integer> dims) {
+
+        byte[] bytes() {
+            return validNpy(dtypeIndex, fortran, major, dims);
+        }
+
+        int[] shape() {
+            return dims.stream().mapToInt(Integer::intValue).toArray();
         }
     }
 
-    @Property(tries = 3000)
-    void mutatedNpyFilesParseOrAreRefusedCleanly(@ForAll @IntRange(min = 0, max = 9) int dtypeIndex, @ForAll boolean fortran,
-            @ForAll @IntRange(min = 1, max = 3) int major, @ForAll @Size(max = 4) List<@IntRange(min = 0, max = 4) Integer> dims,
-            @ForAll("mutations") List<Mutation> mutations) {
-        byte[] valid = validNpy(dtypeIndex, fortran, major, dims);
-        int headerEnd = valid.length - (int) Shape.of(dims.stream().mapToInt(Integer::intValue).toArray()).size()
-                * NpyDtype.values()[dtypeIndex].itemSize();
-        boolean parsed = readsOrRefuses(write("mutated.npy", mutate(valid, mutations, headerEnd)));
-        Statistics.label("outcome").collect(parsed ? "parsed" : "refused")
-                .coverage(outcome -> outcome.check("refused").percentage(p -> p > 30)); // the header is hit most
+    /** Valid .npy files: dtypes {@code 0..maxDtype}, orders {@code minOrder..maxOrder}, sizes {@code minDim..4}. */
+    static Gen<NpyCase> npyCases(int maxDtype, int minOrder, int maxOrder, int minDim) {
+        return integers().between(0, maxDtype).zip(booleans().all(), integers().between(1, 3),
+                lists().of(integers().between(minDim, 4)).ofSizeBetween(minOrder, maxOrder), NpyCase::new);
     }
 
-    @Property(tries = 500)
-    void bitFlipsInTheDataOfNumbersParseAndChangeOneElement(@ForAll @IntRange(min = 0, max = 8) int dtypeIndex,
-            @ForAll boolean fortran, @ForAll @IntRange(min = 1, max = 3) int major,
-            @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 1, max = 4) Integer> dims,
-            @ForAll @IntRange(min = 0, max = 1 << 20) int position, @ForAll @IntRange(min = 0, max = 7) int bit)
-            throws IOException {
-        NpyDtype dtype = NpyDtype.values()[dtypeIndex]; // every type but the boolean, whose bytes must be 0 or 1
-        byte[] valid = validNpy(dtypeIndex, fortran, major, dims);
-        int dataBytes = (int) Shape.of(dims.stream().mapToInt(Integer::intValue).toArray()).size() * dtype.itemSize();
-        byte[] flipped = valid.clone();
-        flipped[valid.length - dataBytes + position % dataBytes] ^= (byte) (1 << bit);
-        try (Tensor before = Npy.read(write("before.npy", valid)); Tensor after = Npy.read(write("after.npy", flipped))) {
-            int changed = 0;
-            for (long i = 0; i < before.size(); i++) {
-                if (Double.doubleToRawLongBits(before.getFlat(i)) != Double.doubleToRawLongBits(after.getFlat(i))) {
-                    changed++;
-                }
+    @Test
+    void validNpyFilesReadBackExactly() {
+        Properties.check(300, npyCases(9, 0, 5, 0), npy -> io(() -> {
+            NpyDtype dtype = NpyDtype.values()[npy.dtypeIndex()];
+            int[] shape = npy.shape();
+            double[] values = NpyBytes.exactValues(dtype, (int) Shape.of(shape).size(), npy.dims().hashCode());
+            Path file = write("valid.npy", NpyBytes.file(npy.major(), dtype, npy.fortran(), shape, values));
+            try (Tensor tensor = Npy.read(file)) {
+                assertEquals(Shape.of(shape), tensor.shape());
+                assertArrayEquals(values, tensor.toArray());
             }
-            assertEquals(1, changed, "exactly the element holding the flipped bit changes");
-        }
+        }));
     }
 
-    @Property(tries = 1000)
-    void npyHeadersWithRandomLengthFieldsAreRefusedCleanly(@ForAll @IntRange(min = 1, max = 3) int major,
-            @ForAll int length, @ForAll @IntRange(min = 0, max = 200) int extraBytes) {
-        byte[] valid = validNpy(0, false, major, List.of(2, 3));
-        byte[] bytes = java.util.Arrays.copyOf(valid, valid.length + extraBytes);
-        bytes[8] = (byte) length;
-        bytes[9] = (byte) (length >>> 8);
-        if (major > 1) {
-            bytes[10] = (byte) (length >>> 16);
-            bytes[11] = (byte) (length >>> 24);
-        }
-        boolean parsed = readsOrRefuses(write("length.npy", bytes));
-        Statistics.label("outcome").collect(parsed ? "parsed" : "refused")
-                .coverage(outcome -> outcome.check("refused").percentage(p -> p > 90));
+    @Test
+    void mutatedNpyFilesParseOrAreRefusedCleanly() {
+        AtomicInteger all = new AtomicInteger(), refused = new AtomicInteger();
+        Properties.qt(3000).forAll(npyCases(9, 0, 4, 0), MUTATIONS).checkAssert((npy, mutations) -> {
+            byte[] valid = npy.bytes();
+            int headerEnd = valid.length - (int) Shape.of(npy.shape()).size() * NpyDtype.values()[npy.dtypeIndex()].itemSize();
+            boolean parsed = readsOrRefuses(write("mutated.npy", mutate(valid, mutations, headerEnd)));
+            all.incrementAndGet();
+            refused.addAndGet(parsed ? 0 : 1);
+        });
+        assertShare("refused", refused, all, 30); // the header is hit most
+    }
+
+    @Test
+    void bitFlipsInTheDataOfNumbersParseAndChangeOneElement() {
+        // Every type but the boolean (index 9), whose bytes must be 0 or 1; at least one element.
+        Properties.qt(500).forAll(npyCases(8, 1, 4, 1), integers().between(0, 1 << 20), integers().between(0, 7))
+                .checkAssert((npy, position, bit) -> io(() -> {
+                    NpyDtype dtype = NpyDtype.values()[npy.dtypeIndex()];
+                    byte[] valid = npy.bytes();
+                    int dataBytes = (int) Shape.of(npy.shape()).size() * dtype.itemSize();
+                    byte[] flipped = valid.clone();
+                    flipped[valid.length - dataBytes + position % dataBytes] ^= (byte) (1 << bit);
+                    try (Tensor before = Npy.read(write("before.npy", valid)); Tensor after = Npy.read(write("after.npy", flipped))) {
+                        int changed = 0;
+                        for (long i = 0; i < before.size(); i++) {
+                            if (Double.doubleToRawLongBits(before.getFlat(i)) != Double.doubleToRawLongBits(after.getFlat(i))) {
+                                changed++;
+                            }
+                        }
+                        assertEquals(1, changed, "exactly the element holding the flipped bit changes");
+                    }
+                }));
+    }
+
+    @Test
+    void npyHeadersWithRandomLengthFieldsAreRefusedCleanly() {
+        AtomicInteger all = new AtomicInteger(), refused = new AtomicInteger();
+        Properties.qt(1000).forAll(integers().between(1, 3), integers().all(), integers().between(0, 200))
+                .checkAssert((major, length, extraBytes) -> {
+                    byte[] valid = validNpy(0, false, major, List.of(2, 3));
+                    byte[] bytes = java.util.Arrays.copyOf(valid, valid.length + extraBytes);
+                    bytes[8] = (byte) (int) length;
+                    bytes[9] = (byte) (length >>> 8);
+                    if (major > 1) {
+                        bytes[10] = (byte) (length >>> 16);
+                        bytes[11] = (byte) (length >>> 24);
+                    }
+                    boolean parsed = readsOrRefuses(write("length.npy", bytes));
+                    all.incrementAndGet();
+                    refused.addAndGet(parsed ? 0 : 1);
+                });
+        assertShare("refused", refused, all, 90);
     }
 
     // ---------------------------------------------------------------------------- .tns and .csv
 
-    @Provide
-    Arbitrary<List<List<Integer>>> entries() {
-        return Arbitraries.integers().between(1, 4).flatMap(order ->
-                Arbitraries.integers().between(1, 5).list().ofSize(order).list().ofMinSize(1).ofMaxSize(12));
-    }
+    /** 1–12 entries of one order (1–4), indices 1–5. */
+    private static final Gen<List<List<Integer>>> ENTRIES = integers().between(1, 4)
+            .flatMap(order -> lists().of(lists().of(integers().between(1, 5)).ofSize(order)).ofSizeBetween(1, 12));
 
     /** Distinct entries as text: coordinates, then a value derived from the line number. */
     static String sparseText(List<List<Integer>> entries, String separator, boolean header) {
@@ -254,28 +295,31 @@ class MutationProperties {
         return text.toString();
     }
 
-    @Property(tries = 300)
-    void validSparseFilesReadBack(@ForAll("entries") List<List<Integer>> entries, @ForAll boolean csv) throws IOException {
-        String text = sparseText(entries, csv ? "," : " ", csv);
-        Path file = write(csv ? "valid.csv" : "valid.tns", text.getBytes(StandardCharsets.US_ASCII));
-        try (TensorFile content = TensorFiles.read(file)) {
-            assertEquals(new LinkedHashSet<>(entries).size(), content.observedCount());
-            for (int mode = 0; mode < entries.getFirst().size(); mode++) {
-                int m = mode;
-                assertEquals(entries.stream().mapToInt(e -> e.get(m)).max().orElseThrow(), content.shape().dim(mode));
+    @Test
+    void validSparseFilesReadBack() {
+        Properties.qt(300).forAll(ENTRIES, booleans().all()).checkAssert((entries, csv) -> io(() -> {
+            String text = sparseText(entries, csv ? "," : " ", csv);
+            Path file = write(csv ? "valid.csv" : "valid.tns", text.getBytes(StandardCharsets.US_ASCII));
+            try (TensorFile content = TensorFiles.read(file)) {
+                assertEquals(new LinkedHashSet<>(entries).size(), content.observedCount());
+                for (int mode = 0; mode < entries.getFirst().size(); mode++) {
+                    int m = mode;
+                    assertEquals(entries.stream().mapToInt(e -> e.get(m)).max().orElseThrow(), content.shape().dim(mode));
+                }
             }
-        }
+        }));
     }
 
-    @Property(tries = 3000)
-    void mutatedSparseFilesParseOrAreRefusedCleanly(@ForAll("entries") List<List<Integer>> entries, @ForAll boolean csv,
-            @ForAll("mutations") List<Mutation> mutations) {
-        byte[] valid = sparseText(entries, csv ? "," : " ", csv).getBytes(StandardCharsets.US_ASCII);
-        boolean parsed = readsOrRefuses(write(csv ? "mutated.csv" : "mutated.tns", mutate(valid, mutations, valid.length)));
-        Statistics.label("outcome").collect(parsed ? "parsed" : "refused")
-                .coverage(outcome -> {
-                    outcome.check("parsed").percentage(p -> p > 5);
-                    outcome.check("refused").percentage(p -> p > 5);
-                });
+    @Test
+    void mutatedSparseFilesParseOrAreRefusedCleanly() {
+        AtomicInteger all = new AtomicInteger(), parsedCount = new AtomicInteger(), refused = new AtomicInteger();
+        Properties.qt(3000).forAll(ENTRIES, booleans().all(), MUTATIONS).checkAssert((entries, csv, mutations) -> {
+            byte[] valid = sparseText(entries, csv ? "," : " ", csv).getBytes(StandardCharsets.US_ASCII);
+            boolean parsed = readsOrRefuses(write(csv ? "mutated.csv" : "mutated.tns", mutate(valid, mutations, valid.length)));
+            all.incrementAndGet();
+            (parsed ? parsedCount : refused).incrementAndGet();
+        });
+        assertShare("parsed", parsedCount, all, 5);
+        assertShare("refused", refused, all, 5);
     }
 }

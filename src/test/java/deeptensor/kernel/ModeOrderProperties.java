@@ -2,53 +2,57 @@ package deeptensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import deeptensor.testing.Tensors;
+import deeptensor.testing.Properties;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** The order ModeOrder picks costs no more than any permutation, by brute force over all of them. */
 class ModeOrderProperties {
 
-    @Provide
-    Arbitrary<int[][]> problems() {
-        // For each mode: {I_n, J_n, used (0/1)}; sizes include 0 so empty intermediates are exercised.
-        return Arbitraries.integers().between(1, 5).flatMap(order ->
-                Arbitraries.integers().between(0, 30).array(int[].class).ofSize(3).array(int[][].class).ofSize(order));
-    }
+    /** For each of 1–6 modes: {I_n, J_n, used (odd)}; sizes include 0 so empty intermediates are exercised. */
+    private static final Gen<int[][]> PROBLEMS = lists()
+            .of(Generate.intArrays(Generate.constant(3), integers().between(0, 30)))
+            .ofSizeBetween(1, 6)
+            .map(modes -> modes.toArray(int[][]::new))
+            .describedAs(Arrays::deepToString);
 
-    @Property(tries = 300)
-    void theChosenOrderIsTheCheapest(@ForAll("problems") int[][] modes) {
-        int order = modes.length;
-        int[] dims = new int[order];
-        Tensor[] matrices = new Tensor[order];
-        try (Tensors t = new Tensors()) {
-            for (int n = 0; n < order; n++) {
-                dims[n] = modes[n][0];
-                if (modes[n][2] % 2 == 1) {
-                    matrices[n] = t.zeros(Shape.of(modes[n][1], dims[n]));
+    @Test
+    void theChosenOrderIsTheCheapest() {
+        Properties.qt(300).forAll(PROBLEMS).checkAssert((modes) -> {
+            int order = modes.length;
+            int[] dims = new int[order];
+            Tensor[] matrices = new Tensor[order];
+            try (Tensors t = new Tensors()) {
+                for (int n = 0; n < order; n++) {
+                    dims[n] = modes[n][0];
+                    if (modes[n][2] % 2 == 1) {
+                        matrices[n] = t.zeros(Shape.of(modes[n][1], dims[n]));
+                    }
                 }
+                Shape shape = Shape.of(dims);
+                int[] chosen = ModeOrder.cheapest(shape, matrices);
+                double best = Double.POSITIVE_INFINITY;
+                for (int[] permutation : permutations(chosen)) {
+                    best = Math.min(best, ModeOrder.flops(shape, matrices, permutation));
+                }
+                double cost = ModeOrder.flops(shape, matrices, chosen);
+                assertTrue(!Double.isNaN(cost), "flops must be a number");
+                assertEquals(best, cost, 0.0, "order " + java.util.Arrays.toString(chosen) + " of " + shape);
             }
-            Shape shape = Shape.of(dims);
-            int[] chosen = ModeOrder.cheapest(shape, matrices);
-            double best = Double.POSITIVE_INFINITY;
-            for (int[] permutation : permutations(chosen)) {
-                best = Math.min(best, ModeOrder.flops(shape, matrices, permutation));
-            }
-            double cost = ModeOrder.flops(shape, matrices, chosen);
-            assertTrue(!Double.isNaN(cost), "flops must be a number");
-            assertEquals(best, cost, 0.0, "order " + java.util.Arrays.toString(chosen) + " of " + shape);
-        }
+        });
     }
 
-    @Property(tries = 1)
+    @Test
     void anEmptyModeIsAppliedLast() {
         // x 0×400×3, U0 400×0, U1 400×400, U2 1×3: doing mode 0 first makes 400×400×3 intermediates;
         // doing it last keeps every intermediate empty (0 flops).

@@ -3,13 +3,14 @@ package deeptensor.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.Arrays;
+import deeptensor.testing.Properties;
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 class ObservationsProperties {
 
@@ -29,58 +30,63 @@ class ObservationsProperties {
         return dense;
     }
 
-    @Property(tries = 200)
-    void fromDenseThenToDenseIsTheIdentity(@ForAll long seed, @ForAll @DoubleRange(min = 0, max = 1) double missing) {
-        try (Tensor dense = randomDense(seed, missing);
-                Observations observed = Observations.fromDense(dense);
-                Tensor back = observed.toDense()) {
-            assertArrayEquals(dense.toArray(), back.toArray()); // assertArrayEquals treats NaN as equal to NaN
-            long present = Arrays.stream(dense.toArray()).filter(v -> !Double.isNaN(v)).count();
-            assertEquals(present, observed.count());
-            assertEquals((double) present / dense.size(), observed.fraction());
-        }
+    @Test
+    void fromDenseThenToDenseIsTheIdentity() {
+        Properties.qt(200).forAll(longs().all(), doubles().between(0, 1)).checkAssert((seed, missing) -> {
+            try (Tensor dense = randomDense(seed, missing);
+                    Observations observed = Observations.fromDense(dense);
+                    Tensor back = observed.toDense()) {
+                assertArrayEquals(dense.toArray(), back.toArray()); // assertArrayEquals treats NaN as equal to NaN
+                long present = Arrays.stream(dense.toArray()).filter(v -> !Double.isNaN(v)).count();
+                assertEquals(present, observed.count());
+                assertEquals((double) present / dense.size(), observed.fraction());
+            }
+        });
     }
 
-    @Property(tries = 200)
-    void maskedConstructionAgreesWithNaNConstruction(@ForAll long seed) {
-        try (Tensor withNaN = randomDense(seed, 0.4);
-                Observations byNaN = Observations.fromDense(withNaN);
-                Tensor mask = byNaN.mask();
-                Tensor filled = Tensor.zeros(withNaN.shape())) {
-            for (long i = 0; i < filled.size(); i++) {
-                filled.setFlat(i, Double.isNaN(withNaN.getFlat(i)) ? 123.0 : withNaN.getFlat(i));
-            }
-            try (Observations byMask = Observations.fromDense(filled, mask)) {
-                assertArrayEquals(ObservationsTest.offsets(byNaN), ObservationsTest.offsets(byMask));
-                assertArrayEquals(byNaN.values().toArray(), byMask.values().toArray());
-            }
-        }
-    }
-
-    @Property(tries = 200)
-    void splitPartitionsTheEntriesKeepingOrderAndValues(@ForAll long seed,
-            @ForAll @DoubleRange(min = 0, max = 1) double fraction, @ForAll @IntRange(min = 0, max = 5) int missingTenths) {
-        try (Tensor dense = randomDense(seed, missingTenths / 10.0);
-                Observations all = Observations.fromDense(dense);
-                Observations.Split split = all.split(fraction, seed)) {
-            Observations train = split.train();
-            Observations validation = split.validation();
-            assertEquals(Math.round(fraction * all.count()), validation.count());
-            assertEquals(all.count(), train.count() + validation.count());
-            long[] merged = new long[all.count()];
-            long[] trainOffsets = ObservationsTest.offsets(train);
-            long[] validationOffsets = ObservationsTest.offsets(validation);
-            System.arraycopy(trainOffsets, 0, merged, 0, trainOffsets.length);
-            System.arraycopy(validationOffsets, 0, merged, trainOffsets.length, validationOffsets.length);
-            Arrays.sort(merged);
-            assertArrayEquals(ObservationsTest.offsets(all), merged, "disjoint, and together the whole");
-            assertTrue(isIncreasing(trainOffsets) && isIncreasing(validationOffsets), "original order kept");
-            for (Observations part : new Observations[] {train, validation}) {
-                for (int i = 0; i < part.count(); i++) {
-                    assertEquals(dense.getFlat(part.offset(i)), part.value(i));
+    @Test
+    void maskedConstructionAgreesWithNaNConstruction() {
+        Properties.qt(200).forAll(longs().all()).checkAssert((seed) -> {
+            try (Tensor withNaN = randomDense(seed, 0.4);
+                    Observations byNaN = Observations.fromDense(withNaN);
+                    Tensor mask = byNaN.mask();
+                    Tensor filled = Tensor.zeros(withNaN.shape())) {
+                for (long i = 0; i < filled.size(); i++) {
+                    filled.setFlat(i, Double.isNaN(withNaN.getFlat(i)) ? 123.0 : withNaN.getFlat(i));
+                }
+                try (Observations byMask = Observations.fromDense(filled, mask)) {
+                    assertArrayEquals(ObservationsTest.offsets(byNaN), ObservationsTest.offsets(byMask));
+                    assertArrayEquals(byNaN.values().toArray(), byMask.values().toArray());
                 }
             }
-        }
+        });
+    }
+
+    @Test
+    void splitPartitionsTheEntriesKeepingOrderAndValues() {
+        Properties.qt(200).forAll(longs().all(), doubles().between(0, 1), integers().between(0, 5)).checkAssert((seed, fraction, missingTenths) -> {
+            try (Tensor dense = randomDense(seed, missingTenths / 10.0);
+                    Observations all = Observations.fromDense(dense);
+                    Observations.Split split = all.split(fraction, seed)) {
+                Observations train = split.train();
+                Observations validation = split.validation();
+                assertEquals(Math.round(fraction * all.count()), validation.count());
+                assertEquals(all.count(), train.count() + validation.count());
+                long[] merged = new long[all.count()];
+                long[] trainOffsets = ObservationsTest.offsets(train);
+                long[] validationOffsets = ObservationsTest.offsets(validation);
+                System.arraycopy(trainOffsets, 0, merged, 0, trainOffsets.length);
+                System.arraycopy(validationOffsets, 0, merged, trainOffsets.length, validationOffsets.length);
+                Arrays.sort(merged);
+                assertArrayEquals(ObservationsTest.offsets(all), merged, "disjoint, and together the whole");
+                assertTrue(isIncreasing(trainOffsets) && isIncreasing(validationOffsets), "original order kept");
+                for (Observations part : new Observations[] {train, validation}) {
+                    for (int i = 0; i < part.count(); i++) {
+                        assertEquals(dense.getFlat(part.offset(i)), part.value(i));
+                    }
+                }
+            }
+        });
     }
 
     private static boolean isIncreasing(long[] values) {

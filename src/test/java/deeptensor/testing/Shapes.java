@@ -1,23 +1,27 @@
 package deeptensor.testing;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
 
-/** jqwik generators of tensor shapes: orders 1–5, mode sizes 1–40, total size bounded. */
+import java.util.Arrays;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+/** QuickTheories generators of tensor shapes: bounded order, mode sizes and total size. */
 public final class Shapes {
 
     private Shapes() {
     }
 
     /** Shapes of order in [minOrder, maxOrder], sizes 1–maxDim, at most {@code budget} elements. */
-    public static Arbitrary<int[]> shapes(int minOrder, int maxOrder, int maxDim, long budget) {
-        return Arbitraries.integers().between(minOrder, maxOrder)
-                .flatMap(order -> Arbitraries.integers().between(1, maxDim).array(int[].class).ofSize(order))
-                .map(dims -> fitBudget(dims, budget));
+    public static Gen<int[]> shapes(int minOrder, int maxOrder, int maxDim, long budget) {
+        return integers().between(minOrder, maxOrder)
+                .flatMap(order -> Generate.intArrays(Generate.constant(order), integers().between(1, maxDim)))
+                .map(dims -> fitBudget(dims, budget))
+                .describedAs(Arrays::toString);
     }
 
     /** Halves the largest mode until the element count fits (keeps shrinking meaningful: smaller stays smaller). */
-    static int[] fitBudget(int[] dims, long budget) {
+    public static int[] fitBudget(int[] dims, long budget) {
         int[] fitted = dims.clone();
         while (product(fitted) > budget) {
             int largest = 0;

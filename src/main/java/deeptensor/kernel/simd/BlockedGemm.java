@@ -87,8 +87,8 @@ final class BlockedGemm extends Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (k == 0) {
-            scale(m, n, beta, c, cOff, ldc);
+        if (k == 0 || alpha == 0) {
+            scale(m, n, beta, c, cOff, ldc); // alpha = 0: A and B are not read, as in BLAS
             return;
         }
         int ncMax = Math.min(NC, n);
@@ -129,7 +129,7 @@ final class BlockedGemm extends Gemm {
         }
     }
 
-    /** {@code C = beta·C} (zero when beta is 0, without reading C): the product with an empty inner dimension. */
+    /** {@code C = beta·C} (zero when beta is 0, without reading C): the product with an empty inner dimension or alpha = 0. */
     private static void scale(int m, int n, double beta, MemorySegment c, long cOff, long ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {

@@ -34,7 +34,7 @@ abstract class Gemm {
      * {@code C = alpha·A·B + beta·C} for an {@code m × k} A and {@code k × n} B. Element
      * {@code A[i][p]} is at {@code aOff + i·ars + p·acs} (in doubles), {@code B[p][j]} at
      * {@code bOff + p·brs + j·bcs}; C is row-major with row stride {@code ldc}. {@code beta == 0}
-     * overwrites C without reading it. When {@code maySplit} and the product is large, ranges of
+     * overwrites C without reading it; {@code alpha == 0} reads neither A nor B. When {@code maySplit} and the product is large, ranges of
      * columns (when C is wider than tall) or rows of C go to several threads.
      */
     final void multiply(int m, int n, int k, double alpha,

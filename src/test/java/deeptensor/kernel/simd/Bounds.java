@@ -16,6 +16,12 @@ import deeptensor.tensor.Tensor;
  * leaves a factor of two to spare. {@code Σ|terms|} is computed by the scalar kernel on the
  * absolute values of the inputs. A wrong index or a lost term misses this by many orders of
  * magnitude, so the check still bites.
+ *
+ * <p>Where {@code Σ|terms|} is not finite there is no rounding bound to apply; the non-finite
+ * contract of {@link deeptensor.kernel.Kernels} is checked instead. The magnitudes come from
+ * {@link Scope#abs}, so a NaN magnitude means that a NaN input reaches the element (the result must
+ * be NaN) and an infinite one that an infinite input does (the result must not be finite, and must
+ * be the reference's infinity when the reference is infinite).
  */
 final class Bounds {
 
@@ -29,7 +35,18 @@ final class Bounds {
         double c = 2 * (terms + factors + 2) * EPS;
         for (long i = 0; i < reference.size(); i++) {
             double ref = reference.getFlat(i), got = actual.getFlat(i), bound = c * magnitude.getFlat(i);
-            if (!(Math.abs(got - ref) <= bound)) {
+            double m = magnitude.getFlat(i);
+            if (Double.isNaN(m)) {
+                if (!Double.isNaN(got)) {
+                    fail(what + ": element " + i + " of shape " + reference.shape() + " is " + got + " (reference " + ref
+                            + "), but a NaN input reaches it: it must be NaN");
+                }
+            } else if (Double.isInfinite(m)) {
+                if (Double.isFinite(got) || (Double.isInfinite(ref) && got != ref)) {
+                    fail(what + ": element " + i + " of shape " + reference.shape() + " is " + got + ", reference " + ref
+                            + ": an infinite input reaches it, so it must not be finite, and must be the reference's infinity when that is one");
+                }
+            } else if (!(Math.abs(got - ref) <= bound)) {
                 fail(what + ": element " + i + " of shape " + reference.shape() + " is " + got + ", reference " + ref
                         + ", difference " + Math.abs(got - ref) + " exceeds bound " + bound);
             }

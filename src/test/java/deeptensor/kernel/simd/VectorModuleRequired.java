@@ -1,19 +1,20 @@
 package deeptensor.kernel.simd;
 
 import deeptensor.kernel.KernelProvider;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Skips the Vector API properties when the JVM runs without {@code jdk.incubator.vector} (the
  * suite's fallback run), where the SIMD classes cannot load; the scalar path is tested there.
  */
-public class VectorModuleRequired implements SkipExecutionHook {
+public class VectorModuleRequired implements ExecutionCondition {
 
     @Override
-    public SkipResult shouldBeSkipped(LifecycleContext context) {
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         return KernelProvider.vectorModulePresent()
-                ? SkipResult.doNotSkip()
-                : SkipResult.skip("jdk.incubator.vector is not in this JVM (fallback run): SIMD kernels not tested");
+                ? ConditionEvaluationResult.enabled("jdk.incubator.vector is present")
+                : ConditionEvaluationResult.disabled("jdk.incubator.vector is not in this JVM (fallback run): SIMD kernels not tested");
     }
 }
