@@ -63,6 +63,7 @@ public final class Npy {
      * @throws IOException if the file cannot be read
      */
     public static NpyHeader readHeader(Path file) throws IOException {
+        RegularFiles.require(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return readHeader(file, channel);
         }
@@ -77,6 +78,7 @@ public final class Npy {
      * @throws IOException if the file cannot be read
      */
     public static Tensor read(Path file) throws IOException {
+        RegularFiles.require(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return readData(file, channel, readHeader(file, channel));
         }
@@ -91,6 +93,7 @@ public final class Npy {
      * @throws IOException if the file cannot be read
      */
     public static Tensor readMask(Path file) throws IOException {
+        RegularFiles.require(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             NpyHeader header = readHeader(file, channel);
             if (!header.dtype().isBoolean()) {
@@ -103,6 +106,7 @@ public final class Npy {
 
     /** Reads the header and the data from one open file (the header once). */
     static TensorFile.Dense readDense(Path file) throws IOException {
+        RegularFiles.require(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             NpyHeader header = readHeader(file, channel);
             return new TensorFile.Dense(file, header, readData(file, channel, header));

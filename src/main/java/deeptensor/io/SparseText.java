@@ -41,6 +41,7 @@ final class SparseText {
     // ------------------------------------------------------------------------------------ reading
 
     static Observations read(Path file, Syntax syntax, SparseOptions options) throws IOException {
+        RegularFiles.require(file);
         try (LineReader lines = new LineReader(file, Files.newInputStream(file))) {
             return new Parse(file, syntax, options, lines).run();
         }
