@@ -94,7 +94,8 @@ public final class ModeSpectra {
             if (running >= target) {
                 return k;
             }
-            running += s[k] * s[k];
+            double r = s[k] / s[0];
+            running += r * r;
         }
         return s.length;
     }
@@ -108,17 +109,21 @@ public final class ModeSpectra {
      */
     public static double effectiveRank(double[] s) {
         checkValues(s);
-        double sum = 0;
+        double largest = 0;
         for (double value : s) {
-            sum += value;
+            largest = Math.max(largest, value);
         }
-        if (sum == 0) {
+        if (largest == 0) {
             return 0.0;
+        }
+        double sum = 0; // relative to the largest value, so that a sum near the top of the range does not overflow
+        for (double value : s) {
+            sum += value / largest;
         }
         double entropy = 0;
         for (double value : s) {
             if (value > 0) {
-                double share = value / sum;
+                double share = value / largest / sum;
                 entropy -= share * Math.log(share);
             }
         }
@@ -154,10 +159,19 @@ public final class ModeSpectra {
         return rank;
     }
 
+    /**
+     * {@code Σ (s_i / s_0)²} over the first {@code count} values of a descending spectrum: relative to the
+     * largest value squared, so that spectra near the ends of the double range neither overflow
+     * (values above ~1e154) nor underflow (below ~1e-154) when squared; only ratios are used.
+     */
     private static double sumOfSquares(double[] s, int count) {
+        if (s.length == 0 || s[0] == 0) {
+            return 0;
+        }
         double sum = 0;
         for (int i = 0; i < count; i++) {
-            sum += s[i] * s[i];
+            double r = s[i] / s[0];
+            sum += r * r;
         }
         return sum;
     }

@@ -83,6 +83,28 @@ class ModeSpectraTest {
     }
 
     @Test
+    void summariesDoNotDependOnTheScaleEvenNearTheEndsOfTheRange() {
+        // Energy, rank for energy and effective rank are scale-free: a spectrum multiplied by a power
+        // of two (exact) must give the same figures, also where squaring the values would overflow
+        // (2^600) or underflow (2^-600) in double.
+        double[] s = {5, 3, 1, 0.5, 0.01};
+        for (double unit : new double[] {0x1p-600, 0x1p-540, 0x1p540, 0x1p600}) {
+            double[] scaled = s.clone();
+            for (int i = 0; i < scaled.length; i++) {
+                scaled[i] *= unit;
+            }
+            for (int k = 0; k <= s.length; k++) {
+                assertEquals(ModeSpectra.energy(s, k), ModeSpectra.energy(scaled, k), 1e-15, "unit " + unit + ", k " + k);
+            }
+            for (double fraction : new double[] {0, 0.5, 0.9, 0.99, 1}) {
+                assertEquals(ModeSpectra.rankForEnergy(s, fraction), ModeSpectra.rankForEnergy(scaled, fraction), "unit " + unit);
+            }
+            assertEquals(ModeSpectra.effectiveRank(s), ModeSpectra.effectiveRank(scaled), 1e-12, "unit " + unit);
+            assertEquals(ModeSpectra.numericalRank(s, 0.05), ModeSpectra.numericalRank(scaled, 0.05), "unit " + unit);
+        }
+    }
+
+    @Test
     void aZeroSpectrumHasRankZero() {
         double[] zero = {0, 0, 0};
         assertEquals(0.0, ModeSpectra.effectiveRank(zero));
