@@ -101,11 +101,23 @@ final class InfoCommand {
             out.println("spectra    skipped: " + size + " entries is more than the " + SPECTRA_LIMIT + " a dense copy is made for");
             return;
         }
+        if (!Double.isFinite(range.min) && range.count > 0 || !Double.isFinite(range.max) && range.count > 0) {
+            out.println("spectra    not computed: the observed values include an infinity");
+            return;
+        }
         try (Tensor dense = densify(content)) {
             boolean filled = range.count < size;
             out.println("spectra    singular values of each mode-n unfolding" + (filled
                     ? " (unobserved entries set to the observed mean)" : ""));
             fillMissing(dense, content, range.count == 0 ? 0 : range.mean());
+            // Only ratios of singular values are shown, so the tensor is divided by its largest
+            // magnitude first: singular values of data near 1e308 would overflow, near 1e-308 lose digits.
+            double largest = Math.max(Math.abs(range.min), Math.abs(range.max));
+            if (largest > 0) {
+                for (long i = 0; i < dense.size(); i++) {
+                    dense.setFlat(i, dense.getFlat(i) / largest);
+                }
+            }
             for (int mode = 0; mode < dense.order(); mode++) {
                 out.println(modeLine(mode, dense.dim(mode), ModeSpectra.singularValues(dense, mode), top));
             }
@@ -177,13 +189,16 @@ final class InfoCommand {
     }
 
     /** Minimum, maximum and sum of the observed values. */
-    private record Range(double min, double max, double sum, long count) {
+    private record Range(double min, double max, double sum, double scaledSum, long count) {
+        /** Values are also summed times 2⁻⁶⁰⁰, so that the mean of values near the top of the range does not overflow. */
+        private static final double DOWN = 0x1p-600, UP = 0x1p600;
+
         double mean() {
-            return sum / count;
+            return Double.isFinite(sum) ? sum / count : scaledSum / count * UP;
         }
 
         static Range of(TensorFile content) {
-            double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0;
+            double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0, scaledSum = 0;
             long count = 0;
             if (content instanceof TensorFile.Sparse sparse) {
                 Observations observed = sparse.observations();
@@ -192,6 +207,7 @@ final class InfoCommand {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
                     sum += v;
+                    scaledSum += v * DOWN;
                     count++;
                 }
             } else if (content instanceof TensorFile.Dense dense) {
@@ -202,11 +218,12 @@ final class InfoCommand {
                         min = Math.min(min, v);
                         max = Math.max(max, v);
                         sum += v;
+                        scaledSum += v * DOWN;
                         count++;
                     }
                 }
             }
-            return new Range(min, max, sum, count);
+            return new Range(min, max, sum, scaledSum, count);
         }
     }
 }

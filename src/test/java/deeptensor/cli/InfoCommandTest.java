@@ -112,6 +112,43 @@ class InfoCommandTest {
     }
 
     @Test
+    void spectraDoNotDependOnTheScaleEvenNearTheEndsOfTheRange() throws IOException {
+        // The spectra lines show only ratios and shares, so the bundled tensor scaled by a power of
+        // two must print the same lines, down to 2^-990 and up to values near Double.MAX_VALUE.
+        Path npy = dir.resolve("unemployment.npy");
+        try (InputStream in = InfoCommandTest.class.getResourceAsStream(InfoCommand.BUNDLED)) {
+            Files.copy(in, npy);
+        }
+        String reference = spectraLines(run("info", npy.toString()));
+        for (double unit : new double[] {0x1p-990, 0x1p-520, 0x1p520, 0x1p1012}) {
+            Path scaled = dir.resolve("scaled.npy");
+            try (Tensor x = deeptensor.io.Npy.read(npy)) {
+                for (long i = 0; i < x.size(); i++) {
+                    x.setFlat(i, x.getFlat(i) * unit);
+                }
+                TensorFiles.write(scaled, x);
+            }
+            Outcome result = run("info", scaled.toString());
+            assertEquals(Main.OK, result.code(), result.err());
+            assertEquals(reference, spectraLines(result), "unit " + unit);
+            assertFalse(result.out().contains("NaN") || result.out().contains("Infinity"), result.out());
+        }
+    }
+
+    @Test
+    void anInfiniteValueIsReportedAndTheSpectraSkipped() throws IOException {
+        Path file = dir.resolve("inf.npy");
+        try (Tensor x = Tensor.uniform(3, 1, 2, 4, 5, 6)) {
+            x.setFlat(7, Double.POSITIVE_INFINITY);
+            TensorFiles.write(file, x);
+        }
+        Outcome result = run("info", file.toString());
+        assertEquals(Main.OK, result.code(), result.err());
+        assertTrue(result.out().contains("max Infinity"), result.out());
+        assertTrue(result.out().contains("spectra    not computed: the observed values include an infinity"), result.out());
+    }
+
+    @Test
     void missingEntriesAreCountedAndFilledForTheSpectra() throws IOException {
         Path file = dir.resolve("holes.npy");
         try (Tensor x = Tensor.uniform(3, 1, 2, 4, 5, 6)) {
