@@ -119,7 +119,34 @@ public final class Completion {
                         + " is " + values.getFlat(e) + "; observed values must be finite (leave missing entries out)");
             }
         }
+        requireDistinct(at);
         return new Completion(at, values);
+    }
+
+    /** Two observations of one entry would be weighted twice and could disagree: refused, as {@code Observations} does. */
+    private static void requireDistinct(Coordinates at) {
+        long[] offsets = new long[at.count()];
+        for (int e = 0; e < offsets.length; e++) {
+            offsets[e] = at.offset(e);
+        }
+        long[] sorted = offsets.clone();
+        java.util.Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                int first = -1, second = -1;
+                for (int e = 0; e < offsets.length && second < 0; e++) {
+                    if (offsets[e] == sorted[i]) {
+                        if (first < 0) {
+                            first = e;
+                        } else {
+                            second = e;
+                        }
+                    }
+                }
+                throw new IllegalArgumentException("observed entries " + first + " and " + second + " are both at "
+                        + java.util.Arrays.toString(index(at, first)) + "; each entry may be observed once");
+            }
+        }
     }
 
     /**

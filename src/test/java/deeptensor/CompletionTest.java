@@ -167,6 +167,10 @@ class CompletionTest {
             assertThrows(IllegalArgumentException.class, () -> Completion.of(at, three));
             IllegalArgumentException nothing = assertThrows(IllegalArgumentException.class, () -> Completion.of(none, empty));
             assertTrue(nothing.getMessage().contains("nothing is observed"), nothing.getMessage());
+            try (Coordinates twice = Coordinates.ofOffsets(shape, new long[] {0, 4, 0}); Tensor three2 = Tensor.of(new double[] {1, 2, 3}, 3)) {
+                IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class, () -> Completion.of(twice, three2));
+                assertTrue(duplicate.getMessage().contains("0 and 2") && duplicate.getMessage().contains("[0, 0]"), duplicate.getMessage());
+            }
         }
     }
 
