@@ -10,6 +10,7 @@ module deeptensor {
     requires static java.management;
     requires static jdk.management;
     requires static java.desktop; // javax.imageio, for the command line's --preview PNGs
+    requires java.logging; // the command line quiets the library's start-up line unless --verbose
 
     exports deeptensor;
     exports deeptensor.tensor;

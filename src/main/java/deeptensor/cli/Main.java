@@ -33,6 +33,11 @@ public final class Main {
         }
         // Previews are drawn off-screen; never look for a display.
         System.setProperty("java.awt.headless", "true");
+        if (!Arrays.asList(args).contains("--verbose")) {
+            // The line naming the kernels chosen is for --verbose (and info prints it); warnings,
+            // such as running on the slow scalar path, still show.
+            java.util.logging.Logger.getLogger("deeptensor").setLevel(java.util.logging.Level.WARNING);
+        }
         int code = run(args, System.out, System.err);
         if (ShutdownGuard.shutdownStarted()) {
             // A signal started the JVM's shutdown: calling System.exit now would block for good.
@@ -46,6 +51,7 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> words = new java.util.ArrayList<>(Arrays.asList(args));
         boolean debug = words.remove("--debug");
+        words.remove("--verbose"); // read by main: the library's informational log lines
         String command = words.isEmpty() ? "help" : words.remove(0);
         try {
             if (command.equals("complete") || command.equals("demo")) {
@@ -139,7 +145,7 @@ public final class Main {
 
     static String usage() {
         return """
-                usage: deeptensor [--debug] COMMAND [ARGS]
+                usage: deeptensor [--debug] [--verbose] COMMAND [ARGS]
 
                 commands:
                   complete INPUT -o OUTPUT.npy [options]
@@ -172,6 +178,8 @@ public final class Main {
                                           of the bundled unemployment tensor (US BLS, 14×10×12)
                   help                    this text
 
+                --verbose also logs which kernels were chosen (info always prints them);
+                --debug prints the stack trace of an error.
                 progress goes to stderr: a bar redrawn in place on a terminal, a line every 5 s
                 otherwise. Ctrl-C (SIGINT) or SIGTERM stops the fit at its next step and still
                 writes the best state so far ("interrupted: ..." on stderr); the exit code is then
