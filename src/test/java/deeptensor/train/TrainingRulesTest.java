@@ -401,6 +401,97 @@ class TrainingRulesTest {
         }
     }
 
+    /** With no check yet, there is no best validation state to go back to: the run ends with its own parameters. */
+    @Test
+    void keepBestBeforeAnyCheckLeavesTheParametersOfTheLastStep() {
+        try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
+             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Model kept = CP.shallow().build(SHAPE);
+             Model plain = CP.shallow().build(SHAPE)) {
+            Initializer.gaussian(0.5).initialize(kept, 13);
+            Initializer.gaussian(0.5).initialize(plain, 13);
+            TrainingResult result = new Trainer().optimizer(Optimizer.adam(0.05)).maxSteps(5).checkEvery(10).keepBest(true).fit(kept, split);
+            new Trainer().optimizer(Optimizer.adam(0.05)).maxSteps(5).checkEvery(10).keepBest(false).fit(plain, split);
+            assertTrue(result.history().isEmpty());
+            assertArrayEquals(plain.parameters().values().toArray(), kept.parameters().values().toArray(), 0.0);
+            assertTrue(Double.isFinite(result.validationLoss()));
+        }
+    }
+
+    /** The elapsed time in the result and in the progress reports is the wall time since the start, in seconds. */
+    @Test
+    void elapsedTimesAreSecondsSinceTheStart() {
+        try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 2, 60, 1); Model model = CP.shallow().rank(3).build(SHAPE)) {
+            Initializer.gaussian(0.3).initialize(model, 2);
+            List<Double> reported = new ArrayList<>();
+            long before = System.nanoTime();
+            TrainingResult result = new Trainer().maxSteps(50).checkEvery(10).listener(10, p -> reported.add(p.elapsedSeconds()))
+                    .fit(model, problem.at(), problem.values());
+            double wall = (System.nanoTime() - before) * 1e-9;
+            assertTrue(result.elapsedSeconds() >= 0 && result.elapsedSeconds() <= wall, result.elapsedSeconds() + " s of " + wall);
+            assertEquals(5, reported.size());
+            for (int i = 0; i < reported.size(); i++) {
+                assertTrue(reported.get(i) >= (i == 0 ? 0 : reported.get(i - 1)) && reported.get(i) <= result.elapsedSeconds(),
+                        "progress times " + reported + ", total " + result.elapsedSeconds());
+            }
+        }
+    }
+
+    /** A loss that overflows to a non-finite value is divergence whatever the factor, and the message names it. */
+    @Test
+    void aNonFiniteLossIsDivergence() {
+        try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 2, 80, 1); Model model = CP.shallow().rank(4).build(SHAPE)) {
+            Initializer.gaussian(1.0).initialize(model, 2);
+            double[] initial = model.parameters().values().toArray();
+            TrainingResult result = new Trainer().optimizer(Optimizer.gradientDescent(1e300)).maxSteps(100).checkEvery(50)
+                    .explodeFactor(Double.MAX_VALUE).fit(model, problem.at(), problem.values());
+            assertEquals(StopReason.DIVERGED, result.reason(), result.message());
+            assertTrue(result.message().matches("training diverged at step 1: the loss became (NaN|Infinity|-Infinity); the parameters of step 0 .*"),
+                    result.message());
+            assertArrayEquals(initial, model.parameters().values().toArray(), 0.0);
+        }
+    }
+
+    /** close() releases every off-heap buffer the run allocated (batches, sampler, optimizer state, snapshots). */
+    @Test
+    void closingARunReleasesItsBuffers() throws ReflectiveOperationException {
+        try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
+             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Model model = CP.shallow().build(SHAPE)) {
+            Initializer.gaussian(0.5).initialize(model, 13);
+            Trainer.Settings settings = new Trainer().optimizer(Optimizer.adam(0.01)).batchSize(5).maxSteps(3).settings();
+            TrainingRun run = new TrainingRun(settings, model, split);
+            run.run();
+            List<Tensor> owned = new ArrayList<>();
+            for (String batch : new String[] {"train", "validation"}) {
+                deeptensor.model.Batch b = (deeptensor.model.Batch) field(run, batch);
+                owned.add(b.predictions());
+                owned.add(b.residual());
+            }
+            owned.add((Tensor) field(field(run, "sampler"), "targets"));
+            owned.addAll(List.of(((OptimizerState) field(run, "state")).vectors()));
+            for (String snapshot : new String[] {"lastGood", "best"}) {
+                owned.add((Tensor) field(field(run, snapshot), "values"));
+                owned.addAll(List.of(((OptimizerState) field(field(run, snapshot), "optimizer")).vectors()));
+            }
+            assertEquals(2 * 2 + 1 + 2 + 2 * 3, owned.size());
+            for (Tensor t : owned) {
+                assertTrue(t.isOpen());
+            }
+            run.close();
+            for (int i = 0; i < owned.size(); i++) {
+                assertFalse(owned.get(i).isOpen(), "buffer " + i + " is still open after close()");
+            }
+            assertTrue(split.trainValues().isOpen(), "the data are not the run's to close");
+        }
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = owner.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(owner);
+    }
+
     // ------------------------------------------------------------------------------------ settings
 
     @Test
