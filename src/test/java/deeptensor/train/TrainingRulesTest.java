@@ -70,13 +70,15 @@ class TrainingRulesTest {
         // (initial scale, learning rate): found by trying; the first grows slowly from a small start (the
         // targets' mean square is the larger reference), the second jumps from a large start (the first
         // loss is the larger reference). Both stay finite, so the message gives the numbers.
-        divergesByFiniteGrowth(0.3, 5, false);
-        divergesByFiniteGrowth(1.0, 3, true);
+        divergesByFiniteGrowth(0.3, 5, false, 4);
+        divergesByFiniteGrowth(1.0, 3, true, 4);
+        // With a check every step, the check's training loss finds the divergence, and the diverged
+        // state must not become the "last good" one.
+        divergesByFiniteGrowth(0.3, 5, false, 1);
     }
 
-    private void divergesByFiniteGrowth(double init, double rate, boolean firstLossIsTheScale) {
+    private void divergesByFiniteGrowth(double init, double rate, boolean firstLossIsTheScale, int checkEvery) {
         double factor = 3;
-        int checkEvery = 4;
         try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 2, 80, 1); Model model = CP.shallow().rank(4).build(SHAPE)) {
             Initializer.gaussian(init).initialize(model, 2);
             double[] initial = model.parameters().values().toArray();
@@ -97,11 +99,15 @@ class TrainingRulesTest {
             assertEquals(Math.max(first, targets), scale, 0.0);
             assertEquals(firstLossIsTheScale, first > targets, "first loss " + first + ", targets' mean square " + targets);
             assertTrue(loss > factor * scale, loss + " > " + factor + " × " + scale);
-            assertEquals(stop, seen.losses().size(), "every step before the divergent one was reported");
+            // Found at a check (stop a multiple of checkEvery), the run stops before reporting that step;
+            // found by the step loss, every step before the divergent one was reported.
+            assertEquals(stop % checkEvery == 0 ? stop - 1 : stop, seen.losses().size(), "steps reported before the stop");
             for (double earlier : seen.losses()) {
                 assertTrue(earlier <= factor * scale, "an earlier step loss " + earlier + " was already above the threshold");
             }
-            // Divergence found by a step loss: the last good state is the last check before it.
+            // The last good state is the last check before the divergent step (found by a step loss, or by a
+            // check at that step, whose training loss is the same full-batch loss).
+            assertTrue(result.trainLoss() <= factor * scale, "the restored state is below the threshold: " + result.trainLoss());
             long lastCheck = (stop - 1) / checkEvery * checkEvery;
             assertEquals(lastCheck, Long.parseLong(m.group(5)), result.message());
             double[] expected = lastCheck == 0 ? initial : seen.parameters().get((int) lastCheck - 1);
@@ -285,6 +291,30 @@ class TrainingRulesTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A run whose parameters do not move at all (a step of 1e-30 is lost to rounding) is not
+     * overfitting: neither loss falls, so patience does not run out. The losses stay below 1 here
+     * (the model was fitted first), which matters for the 0.1 % rule's comparison.
+     */
+    @Test
+    void aStalledRunAfterFittingDoesNotUsePatience() {
+        try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
+             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Model model = CP.shallow().build(SHAPE)) {
+            Initializer.gaussian(0.5).initialize(model, 13);
+            new Trainer().optimizer(Optimizer.adam(0.05)).maxSteps(60).checkEvery(20).fit(model, split);
+            TrainingResult stalled = new Trainer().optimizer(Optimizer.gradientDescent(1e-30)).maxSteps(100).checkEvery(10).patience(1)
+                    .fit(model, split);
+            assertEquals(StopReason.MAX_STEPS, stalled.reason(), stalled.message());
+            List<TrainingResult.Check> history = stalled.history();
+            for (TrainingResult.Check check : history) {
+                assertEquals(history.get(0).trainLoss(), check.trainLoss(), 0.0, "not moving at all");
+                assertEquals(history.get(0).validationLoss(), check.validationLoss(), 0.0);
+            }
+            assertTrue(history.get(0).trainLoss() < 0.5, "fitted first: " + history.get(0).trainLoss());
         }
     }
 
