@@ -155,4 +155,18 @@ class CheckpointFormatTest {
             }
         }
     }
+
+    /** A write that fails at the final move (the target is a non-empty directory) leaves no temporary file behind. */
+    @Test
+    void aFailedWriteLeavesNoTemporaryFile() throws IOException {
+        Path target = directory.resolve("busy.ckpt");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("keep"), "x");
+        try (Model model = CP.shallow().rank(2).build(SHAPE); OptimizerState state = Optimizer.adam(0.01).start(model.parameters().size())) {
+            assertThrows(java.io.UncheckedIOException.class, () -> Checkpoint.write(target, model, state, 1));
+        }
+        try (var listing = Files.list(directory)) {
+            assertEquals(java.util.List.of(target), listing.toList(), "only the directory that was in the way");
+        }
+    }
 }

@@ -95,6 +95,10 @@ class OptimizerSettingsTest {
             assertThrows(IllegalArgumentException.class, () -> adam.copyTo(adam4), "another size");
             assertEquals(0, adam.step(), "a refused step is not counted");
         }
+        // GroupRMSprop keeps no vectors, so only the size check stops a copy between states of different sizes
+        try (OptimizerState rms3 = Optimizer.groupRmsProp(0.1).start(3); OptimizerState rms4 = Optimizer.groupRmsProp(0.1).start(4)) {
+            assertThrows(IllegalArgumentException.class, () -> rms3.copyTo(rms4));
+        }
     }
 
     @Test
@@ -163,7 +167,10 @@ class OptimizerSettingsTest {
             assertEquals(cpStd, ((Initializer.EndToEnd) Initializer.endToEndWithRms(cp, rms)).std(), 1e-12);
             assertEquals(tuckerStd, ((Initializer.EndToEnd) Initializer.endToEndWithRms(tucker, rms)).std(), 1e-12);
             assertEquals(ttStd, ((Initializer.EndToEnd) Initializer.endToEndWithRms(tt, rms)).std(), 1e-12);
-            assertThrows(IllegalArgumentException.class, () -> Initializer.endToEndWithRms(cp, 0));
+            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> Initializer.endToEndWithRms(cp, 0));
+            assertTrue(zero.getMessage().contains("rms"), "the message names the argument the caller gave: " + zero.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Initializer.endToEnd(0));
+            assertThrows(IllegalArgumentException.class, () -> Initializer.endToEnd(Double.POSITIVE_INFINITY));
         }
     }
 }

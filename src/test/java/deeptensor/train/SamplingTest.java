@@ -92,9 +92,10 @@ class SamplingTest {
                     assertEquals(batch.coordinates().offset(k), batch.targets().getFlat(k), 0.0, "step " + step + ", entry " + k);
                 }
             }
-            Tensor targets = batch.targets();
+            Tensor targets = batch.targets(), predictions = batch.predictions();
             sampler.close();
             assertFalse(targets.isOpen(), "closing the sampler releases its batch buffers");
+            assertFalse(predictions.isOpen(), "and the batch's own");
         }
     }
 }
