@@ -6,7 +6,7 @@ import java.util.BitSet;
 
 /**
  * How far an estimate {@code W} is from the true tensor {@code W*}, on all entries, on the observed
- * set {@code Ω} and on its complement (science.md §4.3).
+ * set {@code Ω} and on its complement.
  *
  * @param relativeAll         {@code ‖W − W*‖_F / ‖W*‖_F} over all entries (Razin's normalized error)
  * @param relativeObserved    the same restricted to {@code Ω}

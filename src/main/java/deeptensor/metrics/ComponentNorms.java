@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The CP component norms {@code ‖W_r‖ = Π_n ‖w_r^n‖} of a CP model and the rank proxies built on
- * them (science.md §4.1–§4.2): normalized norms, the top k, the numerical CP rank at a relative
+ * them: normalized norms, the top k, the numerical CP rank at a relative
  * threshold and the effective CP rank.
  */
 public final class ComponentNorms {

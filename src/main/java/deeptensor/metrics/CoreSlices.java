@@ -4,7 +4,7 @@ import deeptensor.model.TuckerModel;
 
 /**
  * The per-mode core-slice norms {@code ‖G_(n), j‖} of a Tucker model and how many exceed given
- * thresholds: the AISTATS 2024 "implicit multilinear ranks" (science.md §4.7).
+ * thresholds: the AISTATS 2024 "implicit multilinear ranks" (Hariz et al., 2024).
  */
 public final class CoreSlices {
 

@@ -5,7 +5,7 @@ import deeptensor.linalg.Svd;
 import deeptensor.tensor.Tensor;
 
 /**
- * Rank measures of a dense tensor from the singular values of its unfoldings (science.md §4.4–§4.6):
+ * Rank measures of a dense tensor from the singular values of its unfoldings:
  * the n-mode singular values (those of the mode-n unfoldings, equal to the HOSVD core-slice norms),
  * the singular values of the tensor-train unfoldings {@code W_⟨k⟩} ({@code (d_1⋯d_k) × (d_{k+1}⋯d_N)}),
  * their effective ranks, and the sums of nuclear norms.

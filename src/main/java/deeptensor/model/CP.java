@@ -7,8 +7,8 @@ import deeptensor.tensor.Shape;
  * {@code CP.shallow().rank(10)}.
  *
  * <p>Default rank: Razin's {@code R = Π d / max d}, large enough for any tensor of the shape. Default
- * deep form: column chains (each CP vector the output of its own linear chain, science.md §2.3
- * Variant A); {@link #factorForm(FactorForm)} chooses another.
+ * deep form: column chains (each CP vector the output of its own linear chain: the likeliest reading of
+ * deep CP in Hariz et al., ICML 2022); {@link #factorForm(FactorForm)} chooses another.
  */
 public final class CP implements ModelSpec {
 

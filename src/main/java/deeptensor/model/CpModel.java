@@ -54,7 +54,7 @@ public final class CpModel extends Model {
     }
 
     /**
-     * The norm of every component, {@code ‖W_r‖ = Π_n ‖w_r^n‖} (science.md §4.1), from the current
+     * The norm of every component, {@code ‖W_r‖ = Π_n ‖w_r^n‖} (Razin et al., ICML 2021; Hariz et al., ICML 2022), from the current
      * parameters, written into {@code out} (length {@code R}).
      */
     public void componentNorms(double[] out) {

@@ -13,7 +13,7 @@ package deeptensor.model;
  *       {@code f_j = A_{j,L} ⋯ A_{j,2} a_j} with {@code a_j ∈ ℝ^h}, middle {@code h × h} and
  *       {@code A_{j,L}} of shape {@code rows × h}. This is how the AISTATS 2024 deep Tucker code
  *       parameterizes its factor columns, and the reading of deep CP under which the component-norm
- *       law of science.md §5.3 holds.</li>
+ *       law of Hariz et al. (ICML 2022) holds.</li>
  * </ul>
  *
  * <p>At depth 1 every form is the direct one. A width of 0 means "the default the model chooses"

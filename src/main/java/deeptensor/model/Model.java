@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <h2>Loss</h2>
  * {@code ℓ = (1/m) Σ_{e ∈ batch} (W[at_e] − Y_e)²}; its derivative with respect to each observed
- * model entry is {@code (2/m)(W[at_e] − Y_e)} (science.md §1). The gradient runs back through the
+ * model entry is {@code (2/m)(W[at_e] − Y_e)}. The gradient runs back through the
  * model's structure (CP, Tucker, tensor train) to each factor matrix, then through the factor's chain.
  *
  * <h2>Sampled or dense</h2>

@@ -7,8 +7,8 @@ import java.util.Arrays;
  * The tensor-train model spec, for example {@code TensorTrain.deep(2)}: maximal bond ranks
  * {@code r_k = min(d_1⋯d_k, d_{k+1}⋯d_N)} capped at {@link #maxRank(int)} (default
  * {@value #DEFAULT_MAX_RANK}), and each core's {@code (r_{k-1}·d_k) × r_k} matricization a shared
- * chain of the given depth (the deep-TT construction of the IJCNN 2021 paper is not known in detail,
- * science.md §9; a shared chain is the plainest reading). The chains' default width is {@code r_k}.
+ * chain of the given depth (Milanesi et al., IJCNN 2021, do not spell out their deep
+ * tensor-train construction; a shared chain is the plainest reading). The chains' default width is {@code r_k}.
  */
 public final class TensorTrain implements ModelSpec {
 

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * The Tucker model spec, for example {@code Tucker.deep(3)}: a full core (multilinear ranks equal to
  * the mode sizes, so no rank is constrained) and factor columns that are column chains of depth 3,
- * exactly as in the AISTATS 2024 deep Tucker code (science.md §2.5).
+ * exactly as in the AISTATS 2024 deep Tucker code (Hariz et al., AISTATS 2024).
  */
 public final class Tucker implements ModelSpec {
 

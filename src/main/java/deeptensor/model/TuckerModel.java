@@ -92,7 +92,7 @@ public final class TuckerModel extends Model {
     /**
      * The Frobenius norms of the core's slices along {@code mode}: entry {@code j} is
      * {@code ‖G_(mode), j‖}, the norm of all core entries whose index on {@code mode} is {@code j}
-     * (science.md §4.7, the AISTATS "implicit multilinear rank" groups).
+     * (the "implicit multilinear rank" groups of Hariz et al., AISTATS 2024).
      */
     public double[] coreSliceNorms(int mode) {
         return sliceNorms(core, mode);

@@ -12,7 +12,7 @@ import deeptensor.model.Model;
  *       is rescaled to the Frobenius norm of its core slice (column chains or columns of a Tucker
  *       factor), of the whole core (a shared chain of a Tucker factor) or, for models without a core,
  *       of the chain's first link as drawn. All factors on a path start with equal norms.</li>
- *   <li>{@link Balanced}: exactly balanced chains for the theory checks (science.md §2.3 (iii)):
+ *   <li>{@link Balanced}: exactly balanced chains for the theory checks (Arora et al., NeurIPS 2019; Hariz et al., ICML 2022):
  *       {@code A_{l+1}ᵀA_{l+1} = A_l A_lᵀ} for every pair of consecutive links, each link of Frobenius
  *       norm {@code s} (column chains: {@code a = s·u_1}, {@code A_l = s·u_l u_{l−1}ᵀ} with random unit
  *       vectors; shared chains: {@code M_l = s·U_l U_{l−1}ᵀ} with random orthonormal columns, rank

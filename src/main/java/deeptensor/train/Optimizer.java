@@ -2,7 +2,7 @@ package deeptensor.train;
 
 /**
  * An optimizer's settings; {@link #start(int)} makes the state that steps a parameter vector. The
- * update rules follow the reference code exactly (science.md §3):
+ * update rules follow the papers' published code exactly (Razin et al. 2021 for GroupRMSprop, Hariz et al. 2024 for Adam):
  *
  * <ul>
  *   <li>{@link GradientDescent}: {@code θ ← θ − lr·g}.</li>

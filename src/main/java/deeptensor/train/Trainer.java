@@ -18,7 +18,7 @@ import java.util.Objects;
  *   <li>{@link #lossTolerance}: stop when the training loss is at most this (default 0: off).</li>
  *   <li>{@link #plateau}: stop when the training loss fell by less than a relative amount over the
  *       last few checks. Off by default, on purpose: deep factorizations sit on long plateaus before
- *       each new component is learned (science.md §5.3), and a plateau rule would cut them short.</li>
+ *       each new component is learned (Hariz et al., ICML 2022), and a plateau rule would cut them short.</li>
  *   <li>{@link #patience}: with a validation part, stop when the validation loss has not improved for
  *       this many checks while the training loss kept falling (default 0: off). Independently,
  *       {@link #keepBest} (default on) ends every run that has a validation part with the parameters

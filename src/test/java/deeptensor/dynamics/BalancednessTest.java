@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Conservation of balancedness under small-step gradient descent (science.md §8 E2): for every chain
+ * Conservation of balancedness under small-step gradient descent (Arora et al., NeurIPS 2019; experiment E2): for every chain
  * and consecutive links, {@code D_l = A_{l+1}ᵀA_{l+1} − A_l A_lᵀ} is constant under gradient flow; GD
  * breaks it by O(η²) per step, so over a fixed time horizon the drift is O(η). Started exactly
  * balanced ({@code D_l = 0}), the drift (largest {@code ‖D_l‖_F} over chains, links and checkpoints),

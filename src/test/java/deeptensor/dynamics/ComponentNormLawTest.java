@@ -10,9 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The component-norm law of deep CP with column chains (science.md §5.3, experiment E1):
+ * The component-norm law of deep CP with column chains (Hariz et al., ICML 2022; experiment E1):
  * {@code d‖W_r‖/dt = K·‖W_r‖^(2−2/K)·⟨−∇ℓ(W), Ŵ_r⟩} with {@code K = N·L}, for N = 3 and L = 1–3, in the
- * setting of science.md §7.1.
+ * setting of {@link DeepCpTrajectory}.
  *
  * <h2>What is compared, and why the criteria read as they do</h2>
  * The measured rate is the one-step difference {@code (‖W_r(t+1)‖ − ‖W_r(t)‖)/η} of plain GD; the
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ComponentNormLawTest {
 
-    /** Step in the ½Σ convention of science.md (converted to our 1/m loss by {@link DeepCpTrajectory}). */
+    /** Step in the ½Σ convention of the papers (converted to our 1/m loss by {@link DeepCpTrajectory}). */
     private static final double ETA = 2.5e-3;
     private static final int STEPS = 4000;
     private static final int CHECK_EVERY = 100;

@@ -15,11 +15,11 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * The setting of science.md §7.1: deep CP on a 6×6×6 tensor, R = 4 components, a rank-2 target of
+ * The setting: deep CP on a 6×6×6 tensor, R = 4 components, a rank-2 target of
  * unit Frobenius norm, 40 % of the entries observed (m = 86), exactly balanced chains, plain
  * gradient descent. Runs the trajectory and hands every step to an observer.
  *
- * <p>Step size: science.md states its steps for the loss ½Σ_Ω(W − Y)²; ours is (1/m)Σ_Ω(W − Y)²,
+ * <p>Step size: the papers state their steps for the loss ½Σ_Ω(W − Y)²; ours is (1/m)Σ_Ω(W − Y)²,
  * whose gradient is 2/m times larger, so GD with {@code η} on ours is GD with {@code η·2/m} on theirs.
  * {@link #run} takes the step in their convention and converts it.
  */

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The AISTATS 2024 deep Tucker protocol (science.md §6.5) at one depth, with a reduced number of
+ * The AISTATS 2024 deep Tucker protocol (Hariz et al., AISTATS 2024) at one depth, with a reduced number of
  * epochs: 25×25×25 data of multilinear rank (5, 5, 5), 70 % observed; full 25³ core, column chains;
  * initialization std 5e-4·L·ln(L+1) with norm matching; Adam lr 5e-4; batches of 128; seed 123.
  * Prints test MSE, train MSE, per-mode counts of core-slice norms and of HOSVD n-mode singular values

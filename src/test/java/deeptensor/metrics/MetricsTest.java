@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The metric unit checks of science.md §8 E10, to 1e-10. */
+/** The metric unit checks (experiment E10), to 1e-10. */
 class MetricsTest {
 
     private static final double EXACT = 1e-10;

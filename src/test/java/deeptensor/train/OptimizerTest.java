@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The first two updates of each optimizer against values worked out by hand from the update rules
- * of science.md §3 (the decimal expansions were evaluated with a calculator; the formulas are in the
+ * of the papers' published code (the decimal expansions were evaluated with a calculator; the formulas are in the
  * comments so each number can be re-derived).
  */
 class OptimizerTest {

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One full-batch training step — loss and gradient through the model and its chains, then an Adam
  * update — at the papers' sizes. Run with {@code -prof gc} to see the allocation per step: the
- * step path is meant to allocate nothing after warm-up (PRODUCT §8). Single-threaded kernels.
+ * step path is meant to allocate nothing after warm-up. Single-threaded kernels.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
