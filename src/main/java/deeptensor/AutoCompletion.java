@@ -271,8 +271,7 @@ final class AutoCompletion {
                     SplittableRandom memberSeeds = new SplittableRandom(initSeed);
                     for (int member = 1; member < ENSEMBLE && !control.stopped(); member++) {
                         control.stage("fit " + (member + 1) + " of " + ENSEMBLE + " on all observed entries, λ = " + format(keptLambda));
-                        Initializer.endToEndWithRms(model, Math.max(1e-3, Math.sqrt(CompletionRun.meanSquare(targets))))
-                                .initialize(model, memberSeeds.nextLong());
+                        randomStart(model, targets, memberSeeds.nextLong());
                         refit.fit(keptLambda, iterations, control);
                         if (!control.stopped()) { // a member cut short by the budget would pull the average toward its start
                             members.add(refit.state());
@@ -324,6 +323,11 @@ final class AutoCompletion {
         return (int) Math.max(1, Math.min(FOLDS, Math.floor(CROSS_VALIDATION_BUDGET / perFold)));
     }
 
+    /** A seeded random start whose model tensor has about the RMS of the targets (at least 1e-3, so a zero target still starts off zero). */
+    private static void randomStart(Model model, Tensor targets, long seed) {
+        Initializer.endToEndWithRms(model, Math.max(1e-3, Math.sqrt(CompletionRun.meanSquare(targets)))).initialize(model, seed);
+    }
+
     /** The λ (index) with the lowest error among those measured on all {@code folds} folds; −1 if none. */
     private static int lowest(HeldOutErrors[] errors, int infinity, int folds) {
         int best = -1;
@@ -362,7 +366,7 @@ final class AutoCompletion {
         int k = LAMBDAS.length;
         try (RidgeFit fit = new RidgeFit(model, trainAt, trainY);
              Tensor predictions = Tensor.zeros(validAt.count())) {
-            Initializer.endToEndWithRms(model, Math.max(1e-3, Math.sqrt(CompletionRun.meanSquare(trainY)))).initialize(model, initSeed);
+            randomStart(model, trainY, initSeed);
             double[] start = fit.state();
             int bestSoFar = -1;
             double[] mse = new double[k];
@@ -406,15 +410,15 @@ final class AutoCompletion {
                 // By convexity the squared error of the average is at most the average of the
                 // members' squared errors, at any entry: averaging fits from different starts
                 // removes part of the variance a non-convex fit carries.
-                try (RidgeFit probe = new RidgeFit(model, at, scaled); Tensor member = Tensor.zeros(at.shape())) {
+                try (Tensor member = Tensor.zeros(at.shape())) {
                     for (double[] state : members) {
-                        probe.restore(state);
+                        RidgeFit.setParameters(model, state);
                         model.reconstruct(member);
                         for (long i = 0; i < completed.size(); i++) {
                             completed.setFlat(i, completed.getFlat(i) + member.getFlat(i) / members.size());
                         }
                     }
-                    probe.restore(members.get(0));
+                    RidgeFit.setParameters(model, members.get(0));
                 }
             }
             if (centre != null) {
@@ -480,7 +484,7 @@ final class AutoCompletion {
     private static double[] squaredErrors(Tensor predictions, Tensor targets) {
         double[] errors = new double[(int) targets.size()];
         for (int e = 0; e < errors.length; e++) {
-            double d = (predictions == null ? 0 : predictions.getFlat(e)) - targets.getFlat(e);
+            double d = predictions.getFlat(e) - targets.getFlat(e);
             errors[e] = d * d;
         }
         return errors;

@@ -76,9 +76,8 @@ abstract sealed class MeanStructure permits MeanStructure.Global, MeanStructure.
     /** Mean squared difference to {@code values} at {@code at}. */
     double meanSquaredError(Coordinates at, Tensor values) {
         double sum = 0;
-        for (int e = 0; e < at.count(); e++) {
-            double d = at(at, e) - values.getFlat(e);
-            sum += d * d;
+        for (double error : squaredErrors(at, values)) {
+            sum += error;
         }
         return sum / at.count();
     }

@@ -46,7 +46,12 @@ final class RidgeFit implements AutoCloseable {
 
     /** Sets the model's parameters. */
     void restore(double[] state) {
-        MemorySegment.copy(state, 0, parameters, ValueLayout.JAVA_DOUBLE, 0, size);
+        setParameters(model, state);
+    }
+
+    /** Sets {@code model}'s parameters to {@code state} (one value per parameter). */
+    static void setParameters(Model model, double[] state) {
+        MemorySegment.copy(state, 0, model.parameters().values().segment(), ValueLayout.JAVA_DOUBLE, 0, state.length);
     }
 
     /**
@@ -71,13 +76,6 @@ final class RidgeFit implements AutoCloseable {
             gradient[i] += 2 * weight * x[i];
         }
         return loss + weight * norm;
-    }
-
-    /** The model's mean squared error against {@code targets} at {@code at} (validation). */
-    static double meanSquaredError(Model model, Coordinates at, Tensor targets) {
-        try (Batch held = new Batch(at, targets)) {
-            return model.loss(held);
-        }
     }
 
     @Override
