@@ -51,6 +51,36 @@ public abstract sealed class OptimizerState implements AutoCloseable {
     /** The moment vectors (Adam: {@code m}, {@code v}); the live tensors. */
     public abstract Tensor[] vectors();
 
+    /**
+     * Why {@code scalars} and {@code vectors} (shaped as {@link #scalars()} and {@link #vectors()})
+     * cannot be a state of this optimizer, or {@code null} if they can. Every value must be finite;
+     * optimizers add their own bounds. Used to refuse a corrupt checkpoint before it is restored.
+     */
+    String invalidState(double[] scalars, Tensor[] vectors) {
+        for (int i = 0; i < scalars.length; i++) {
+            if (!Double.isFinite(scalars[i])) {
+                return "scalar " + i + " is " + scalars[i];
+            }
+        }
+        for (int v = 0; v < vectors.length; v++) {
+            long at = firstNonFinite(vectors[v]);
+            if (at >= 0) {
+                return "vector " + v + " holds " + vectors[v].getFlat(at) + " at " + at;
+            }
+        }
+        return null;
+    }
+
+    /** The index of the first value of {@code values} that is not finite, or -1. */
+    static long firstNonFinite(Tensor values) {
+        for (long i = 0; i < values.size(); i++) {
+            if (!Double.isFinite(values.getFlat(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Sets the step count and the scalars (the vectors are written directly). */
     public abstract void restore(long step, double[] scalars);
 
@@ -147,6 +177,15 @@ public abstract sealed class OptimizerState implements AutoCloseable {
             steps = step;
             meanSquare = scalars[0];
         }
+
+        @Override
+        String invalidState(double[] scalars, Tensor[] vectors) {
+            String invalid = super.invalidState(scalars, vectors);
+            if (invalid == null && scalars[0] < 0) {
+                invalid = "the running mean square is negative (" + scalars[0] + ")";
+            }
+            return invalid;
+        }
     }
 
     /** Adam (Keras form): first and second moment vectors. */
@@ -190,6 +229,21 @@ public abstract sealed class OptimizerState implements AutoCloseable {
         @Override
         public void restore(long step, double[] scalars) {
             steps = step;
+        }
+
+        @Override
+        String invalidState(double[] scalars, Tensor[] vectors) {
+            String invalid = super.invalidState(scalars, vectors);
+            if (invalid != null) {
+                return invalid;
+            }
+            Tensor secondMoments = vectors[1];
+            for (long i = 0; i < secondMoments.size(); i++) {
+                if (secondMoments.getFlat(i) < 0) {
+                    return "the second moment " + i + " is negative (" + secondMoments.getFlat(i) + ")";
+                }
+            }
+            return null;
         }
     }
 }
