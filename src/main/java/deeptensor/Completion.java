@@ -283,9 +283,20 @@ public final class Completion {
         return this;
     }
 
-    /** Fits the model and returns the completed tensor with its report; close the result. */
+    private static final String MEMORY_ADVICE = "raise -XX:MaxDirectMemorySize (or the machine's memory), or complete a smaller tensor";
+
+    /**
+     * Fits the model and returns the completed tensor with its report; close the result.
+     *
+     * <p>Before anything large is allocated, the fit's off-heap footprint is estimated (the completed
+     * tensor, the training buffers, copies of the observed entries) and compared with what
+     * {@link deeptensor.tensor.OffHeapMemory#available()} allows; a fit that cannot fit is refused
+     * at once with an {@link IllegalArgumentException} giving the estimate part by part, the limit and
+     * what to change.
+     */
     public CompletionResult fit() {
         if (spec == null) {
+            FitMemory.ofDefault(at.shape(), at.count()).requireAvailable(MEMORY_ADVICE);
             return new AutoCompletion(at, values, seed, maxTime, progress, (int) Math.min(maxSteps, AutoCompletion.MAX_ITERATIONS)).run();
         }
         Trainer trainer = new Trainer().optimizer(optimizer).maxSteps(maxSteps).checkEvery(checkEvery).lossTolerance(lossTolerance)

@@ -51,6 +51,9 @@ final class CompletionRun {
         double scale = rms > 0 ? rms : 1;
         try (Tensor scaled = values.copy();
              Model model = spec.build(at.shape())) {
+            FitMemory.ofModel(model, at.count(), validationFraction).requireAvailable(model.usesDense(at.count())
+                    ? "use sampled evaluation (Evaluation.SAMPLED), lower the ranks, or raise -XX:MaxDirectMemorySize"
+                    : "lower the ranks or the depth, or raise -XX:MaxDirectMemorySize");
             for (long e = 0; e < scaled.size(); e++) {
                 scaled.setFlat(e, scaled.getFlat(e) / scale);
             }

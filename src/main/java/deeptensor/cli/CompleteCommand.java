@@ -72,7 +72,7 @@ final class CompleteCommand {
 
     /** Reads the input; {@code --shape} is the shape of a sparse file, and must agree with a dense one's. */
     private static Observations read(CompleteOptions options) throws IOException {
-        SparseOptions sparse = SparseOptions.defaults();
+        SparseOptions sparse = SparseOptions.defaults().withIndexBase(options.indexBase());
         if (options.shape().isPresent()) {
             sparse = sparse.withShape(options.shape().orElseThrow());
         }

@@ -33,7 +33,8 @@ final class InfoCommand {
     }
 
     static void run(List<String> args, PrintStream out) throws IOException, Main.UsageException {
-        Arguments parsed = new Arguments.Spec("info").valued("--top").parse(args);
+        Arguments parsed = new Arguments.Spec("info").valued("--top").valued("--index-base").parse(args);
+        int indexBase = CompleteOptions.parseIndexBase(parsed.value("--index-base"));
         int top = parsed.value("--top").isPresent() ? parsePositive(parsed.value("--top").orElseThrow()) : 5;
         List<String> files = parsed.positionals();
         if (files.size() > 1) {
@@ -43,7 +44,7 @@ final class InfoCommand {
         if (file == null) {
             describeBundled(top, out);
         } else {
-            try (TensorFile content = TensorFiles.read(file)) {
+            try (TensorFile content = TensorFiles.read(file, deeptensor.io.SparseOptions.defaults().withIndexBase(indexBase))) {
                 describe(content, file.toString(), top, out);
             }
         }

@@ -154,6 +154,7 @@ public final class Main {
                                           whole tensor as .npy (<f8, C order), atomically;
                                           observed entries keep their values
                       --shape 14x10x12    shape of a .tns/.csv tensor (else the largest indexes)
+                      --index-base B      first index of a .tns/.csv file: 1 (default) or 0
                       --seed S            seed of every random choice (default 0)
                       --model M           tucker, cp, tt or auto (default auto: the library's
                                           default recipe, which chooses its own depth)
@@ -173,7 +174,8 @@ public final class Main {
                                           them beside mean and main-effects imputation; write
                                           a preview (default demo-preview.png); fitting stops
                                           after 30 s unless --max-time says otherwise
-                  info [FILE] [--top K]   shape, observed fraction, value range and per-mode singular
+                  info [FILE] [--top K] [--index-base B]
+                                          shape, observed fraction, value range and per-mode singular
                                           value spectra of a .npy, .tns or .csv file; without FILE,
                                           of the bundled unemployment tensor (US BLS, 14×10×12)
                   help                    this text

@@ -298,7 +298,7 @@ final class SparseText {
             long index = parsed - options.indexBase();
             if (index < 0) {
                 throw FormatException.atLine(file, lines.number(), "coordinate 0 in field " + field
-                        + ": coordinates count from 1 here (read 0-based files with index base 0)");
+                        + ": coordinates count from 1 here; if the file counts from 0, read it with index base 0 (SparseOptions.withIndexBase(0), or --index-base 0 on the command line)");
             }
             if (index >= Integer.MAX_VALUE) {
                 throw FormatException.atLine(file, lines.number(), "coordinate " + token(bytes, start, end) + " in field " + field

@@ -93,6 +93,23 @@ public abstract class Model implements AutoCloseable {
         };
     }
 
+    /**
+     * Off-heap bytes of the buffers this model allocates on first use, to train on batches of
+     * {@code m} entries under the current evaluation setting and to {@linkplain #reconstruct
+     * reconstruct} the whole tensor: the model's own dense workspaces (some models use them for the
+     * reconstruction as well), and for dense evaluation the model tensor and the gradient with
+     * respect to it. Sampled evaluation's per-entry buffers belong to the {@link Batch}. Used to
+     * refuse a fit that cannot fit in memory before it starts.
+     */
+    public long bufferBytes(int m) {
+        return (usesDense(m) ? 2 * shape.size() * Double.BYTES : 0) + denseWorkspaceBytes();
+    }
+
+    /** Off-heap bytes of the workspaces a subclass allocates for dense evaluation (beyond the two full tensors). */
+    long denseWorkspaceBytes() {
+        return 0;
+    }
+
     // ----------------------------------------------------------------------------- public operations
 
     /**

@@ -179,6 +179,25 @@ public final class TensorTrainModel extends Model {
         }
     }
 
+    @Override
+    long denseWorkspaceBytes() {
+        // The buffers prepareDense allocates, by the same arithmetic.
+        Shape shape = shape();
+        int order = cores.length;
+        long elements = 0, scratchSize = 1;
+        for (int k = 0; k < order; k++) {
+            long from = shape.sizeOf(k, order);
+            if (k > 0) {
+                elements += shape.sizeOf(0, k + 1) * ranks[k + 1];
+            }
+            if (k >= 1 && k < order - 1) {
+                elements += ranks[k] * from;
+            }
+            scratchSize = Math.max(scratchSize, ranks[k] * from);
+        }
+        return (elements + scratchSize) * Double.BYTES;
+    }
+
     /**
      * Allocates, once, the buffers of the dense path and the matrix views its GEMMs use.
      * {@code D_{<k}} is the product of the sizes of the modes before {@code k}, {@code D_{>k}} after it.

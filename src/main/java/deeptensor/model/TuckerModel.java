@@ -182,6 +182,25 @@ public final class TuckerModel extends Model {
         }
     }
 
+    @Override
+    long denseWorkspaceBytes() {
+        // The buffers prepareDense allocates, by the same plan arithmetic; the transposed factors'
+        // shapes are taken from views of the factors (a view allocates nothing).
+        int order = matrices.length;
+        long elements = 0;
+        long size = ModeProductPlan.workspaceSize(core.shape(), matrices);
+        Tensor[] transposedShapes = new Tensor[order];
+        for (int n = 0; n < order; n++) {
+            elements += (long) core.dim(n) * shape().dim(n) + shape().withDim(n, core.dim(n)).size();
+            Tensor[] allBut = matrices.clone();
+            allBut[n] = null;
+            size = Math.max(size, ModeProductPlan.workspaceSize(core.shape(), allBut));
+            transposedShapes[n] = matrices[n].reshape(core.dim(n), shape().dim(n));
+        }
+        size = Math.max(size, ModeProductPlan.workspaceSize(shape(), transposedShapes));
+        return (elements + size) * Double.BYTES;
+    }
+
     /** Allocates, once, the buffers of the dense path and one workspace large enough for all its products. */
     private void prepareDense() {
         if (workspace != null) {

@@ -24,9 +24,18 @@ public final class Coordinates implements AutoCloseable {
     private Coordinates(Shape shape, int count) {
         this.shape = shape;
         this.count = count;
-        this.arena = Arena.ofShared();
         long ints = (long) count * shape.order();
-        this.indexes = arena.allocate(Math.max(1, ints) * Integer.BYTES, Tensor.ALIGNMENT).asSlice(0, ints * Integer.BYTES);
+        long bytes = ints * Integer.BYTES;
+        MemoryBudget.reserve(bytes, count + " coordinates into " + shape);
+        Arena owned = Arena.ofShared();
+        try {
+            this.indexes = owned.allocate(Math.max(1, ints) * Integer.BYTES, Tensor.ALIGNMENT).asSlice(0, bytes);
+        } catch (OutOfMemoryError | IllegalArgumentException refused) {
+            owned.close();
+            MemoryBudget.release(bytes);
+            throw new IllegalArgumentException("cannot allocate " + count + " coordinates into " + shape + ": " + refused.getMessage(), refused);
+        }
+        this.arena = owned;
     }
 
     /**
@@ -130,6 +139,7 @@ public final class Coordinates implements AutoCloseable {
     public void close() {
         if (indexes.scope().isAlive()) {
             arena.close();
+            MemoryBudget.release(indexes.byteSize());
         }
     }
 

@@ -55,13 +55,14 @@ public final class Tensor implements AutoCloseable {
 
     /** A new tensor of zeros with the given shape. */
     public static Tensor zeros(Shape shape) {
-        long bytes = MemoryBudget.checkAllocatable(shape);
+        long bytes = MemoryBudget.reserveTensor(shape);
         Arena arena = Arena.ofShared();
         try {
             MemorySegment segment = arena.allocate(Math.max(bytes, 1), ALIGNMENT).asSlice(0, bytes);
             return new Tensor(shape, segment, arena, null);
         } catch (OutOfMemoryError | IllegalArgumentException refused) {
             arena.close();
+            MemoryBudget.release(bytes);
             throw new IllegalArgumentException("cannot allocate a tensor of shape " + shape + " ("
                     + bytes + " bytes): " + refused.getMessage(), refused);
         }
@@ -196,6 +197,7 @@ public final class Tensor implements AutoCloseable {
     public void close() {
         if (arena != null && segment.scope().isAlive()) {
             arena.close();
+            MemoryBudget.release(segment.byteSize());
         }
     }
 

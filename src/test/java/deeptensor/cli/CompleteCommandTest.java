@@ -111,6 +111,39 @@ class CompleteCommandTest {
         }
     }
 
+    /** A 0-based coordinate file is refused with a hint to the option, and read with it. */
+    @Test
+    void zeroBasedCoordinatesNeedIndexBaseZero() throws IOException {
+        Path npy = Cli.writeWithHoles(dir.resolve("in.npy"), 3, 0.6, 6, 5, 4);
+        Path oneBased = dir.resolve("one.tns");
+        try (Observations observed = TensorFiles.readObservations(npy, SparseOptions.defaults())) {
+            TensorFiles.write(oneBased, observed);
+        }
+        StringBuilder zeroBased = new StringBuilder();
+        for (String line : Files.readAllLines(oneBased)) {
+            String[] fields = line.strip().split("\\s+");
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            for (int n = 0; n < 3; n++) {
+                zeroBased.append(Integer.parseInt(fields[n]) - 1).append(' ');
+            }
+            zeroBased.append(fields[3]).append('\n');
+        }
+        Path input = Files.writeString(dir.resolve("zero.tns"), zeroBased);
+        Path output = dir.resolve("zero.out.npy");
+        Cli.Outcome refused = Cli.run("complete", input.toString(), "--shape", "6x5x4", "-o", output.toString(), "--quiet");
+        assertEquals(Main.BAD_INPUT, refused.code(), refused.err());
+        assertTrue(refused.err().contains("--index-base 0"), refused.err());
+        Cli.Outcome read = Cli.run("complete", input.toString(), "--index-base", "0", "--shape", "6x5x4", "-o", output.toString(),
+                "--model", "cp", "--depth", "1", "--max-time", "1s", "--quiet");
+        assertEquals(Main.OK, read.code(), read.err());
+        assertCompletes(oneBased, output, Shape.of(6, 5, 4));
+        Cli.Outcome bad = Cli.run("complete", input.toString(), "--index-base", "2", "-o", output.toString());
+        assertEquals(Main.BAD_INPUT, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--index-base must be 0 or 1"), bad.err());
+    }
+
     @Test
     void aShapeThatContradictsTheNpyIsBadInput() throws IOException {
         Path input = Cli.writeWithHoles(dir.resolve("in.npy"), 4, 0.5, 5, 4, 3);

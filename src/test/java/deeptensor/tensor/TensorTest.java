@@ -84,7 +84,7 @@ class TensorTest {
         messageNames(assertThrows(IllegalArgumentException.class, () -> Shape.ofLongs(3L << 33)), "outside");
         // 2^31 · 2^20 doubles = 16 PiB: a valid shape, but no machine here holds it.
         messageNames(assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(Integer.MAX_VALUE, 1 << 20)),
-                "2147483647×1048576", "bytes", "machine's");
+                "2147483647×1048576", "18.0 PB", "limit of off-heap memory", "machine's");
         messageNames(assertThrows(IllegalArgumentException.class, () -> Tensor.of(new double[5], 2, 3)), "5 values", "2×3");
         messageNames(assertThrows(IllegalArgumentException.class, () -> Tensor.matrix(new double[][] {{1, 2}, {3}})), "row 1");
     }
