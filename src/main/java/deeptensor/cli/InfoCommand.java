@@ -92,8 +92,11 @@ final class InfoCommand {
         if (range.count == 0) {
             out.println("values     none observed");
         } else {
+            // With both infinities observed the mean has no value; say so rather than print NaN.
+            String mean = range.min == Double.NEGATIVE_INFINITY && range.max == Double.POSITIVE_INFINITY
+                    ? "undefined (both +Infinity and -Infinity observed)" : number(range.mean());
             out.printf(Locale.ROOT, "values     min %s, max %s, mean %s (observed entries)%n",
-                    number(range.min), number(range.max), number(range.mean()));
+                    number(range.min), number(range.max), mean);
         }
         if (content.shape().order() == 0) {
             return;

@@ -146,6 +146,18 @@ class InfoCommandTest {
         assertEquals(Main.OK, result.code(), result.err());
         assertTrue(result.out().contains("max Infinity"), result.out());
         assertTrue(result.out().contains("spectra    not computed: the observed values include an infinity"), result.out());
+        assertTrue(result.out().contains("mean Infinity"), result.out());
+
+        try (Tensor x = Tensor.uniform(3, 1, 2, 4, 5, 6)) {
+            x.setFlat(7, Double.POSITIVE_INFINITY);
+            x.setFlat(9, Double.NEGATIVE_INFINITY);
+            TensorFiles.write(file, x);
+        }
+        Outcome both = run("info", file.toString());
+        assertEquals(Main.OK, both.code(), both.err());
+        assertTrue(both.out().contains("values     min -Infinity, max Infinity, mean undefined (both +Infinity and -Infinity observed)"),
+                both.out());
+        assertFalse(both.out().contains("NaN"), both.out());
     }
 
     @Test
