@@ -4,6 +4,8 @@
  * <p>Exported packages are the public API. {@code deeptensor.kernel.simd} holds the Vector API
  * kernels; it is not exported and is loaded only after the kernel provider has checked that the
  * incubator module is present, so the library runs (on the scalar path) without it.
+ * {@code deeptensor.internal} holds helpers the packages share (atomic file writes); it is not
+ * exported either.
  */
 module deeptensor {
     requires static jdk.incubator.vector;

@@ -1,5 +1,7 @@
 package deeptensor.io;
 
+import deeptensor.internal.AtomicFiles;
+
 import deeptensor.io.PythonLiteral.Bool;
 import deeptensor.io.PythonLiteral.Dict;
 import deeptensor.io.PythonLiteral.Entry;

@@ -1,5 +1,7 @@
 package deeptensor.io;
 
+import deeptensor.internal.AtomicFiles;
+
 import deeptensor.tensor.Observations;
 import deeptensor.tensor.Shape;
 import java.io.BufferedWriter;

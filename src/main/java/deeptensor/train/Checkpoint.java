@@ -1,5 +1,6 @@
 package deeptensor.train;
 
+import deeptensor.internal.AtomicFiles;
 import deeptensor.model.Model;
 import deeptensor.tensor.Tensor;
 import java.io.BufferedInputStream;
@@ -8,19 +9,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -59,9 +55,9 @@ import java.util.zip.CheckedOutputStream;
  * Version 1 files (the same layout without the three checksums) are still read, with the value
  * checks only.
  *
- * <p>Files are written atomically: to a temporary file in the same directory, forced to disk, then
- * renamed over the target, so a crash leaves either the old checkpoint or the new one, never a
- * partial file.
+ * <p>Files are written atomically, as every file the library writes: to a temporary file in the
+ * same directory, forced to disk, then renamed over the target, so a crash leaves either the old
+ * checkpoint or the new one, never a partial file.
  */
 public final class Checkpoint {
 
@@ -76,15 +72,13 @@ public final class Checkpoint {
     /** Writes the run's state to {@code path} atomically. */
     public static void write(Path path, Model model, OptimizerState optimizer, long step) {
         Path target = path.toAbsolutePath();
-        Path directory = target.getParent();
-        Path temporary = null;
         try {
-            Files.createDirectories(directory);
-            temporary = Files.createTempFile(directory, target.getFileName().toString(), ".tmp");
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
-                 OutputStream raw = Channels.newOutputStream(channel)) {
+            Files.createDirectories(target.getParent());
+            AtomicFiles.replace(target, channel -> {
                 CRC32C checksum = new CRC32C();
-                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), checksum));
+                // Not closed here: closing would close the channel, which AtomicFiles forces and closes.
+                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(
+                        new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), checksum));
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
                 out.writeUTF(model.describe());
@@ -105,24 +99,9 @@ public final class Checkpoint {
                 }
                 endPart(out, checksum);
                 out.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException unsupported) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temporary = null;
+            });
         } catch (IOException failure) {
             throw new UncheckedIOException("cannot write checkpoint " + target + ": " + describe(failure), failure);
-        } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // The original failure is the one to report.
-                }
-            }
         }
     }
 

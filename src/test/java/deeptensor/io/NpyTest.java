@@ -1,5 +1,7 @@
 package deeptensor.io;
 
+import deeptensor.internal.AtomicFiles;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package deeptensor.io;
+package deeptensor.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,12 +15,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * part: the data goes to a new temporary file in the target's directory (same file system, so the
  * final rename is atomic), is forced to the device, and only then renamed over the target. On any
  * failure the temporary file is deleted and the target is left as it was.
+ *
+ * <p>Shared by every writer of the library (tensor files, checkpoints, model files); public only so
+ * that the packages can share it: {@code deeptensor.internal} is not exported.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Writes the whole content to a channel. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(FileChannel channel) throws IOException;
     }
 
@@ -28,7 +31,7 @@ final class AtomicFiles {
     }
 
     /** Replaces {@code target} with what {@code content} writes, atomically. */
-    static void replace(Path target, Content content) throws IOException {
+    public static void replace(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
         if (directory == null || absolute.getFileName() == null) {
@@ -72,7 +75,7 @@ final class AtomicFiles {
     }
 
     /** Writes every remaining byte of {@code buffer}. */
-    static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+    public static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
