@@ -117,6 +117,11 @@ public final class CpModel extends Model {
     }
 
     @Override
+    Factorization plainFactors() {
+        return Factorization.ofFactors(Factorization.Kind.CP, shape(), new int[] {matrices[0].cols()}, null, matrices);
+    }
+
+    @Override
     void closeWorkspaces() {
         // Factors own all buffers.
     }

@@ -228,6 +228,18 @@ public abstract class Model implements AutoCloseable {
         return denseGradient;
     }
 
+    /**
+     * The model as it computes now, reduced to plain factors (deep factors multiplied out) and copied:
+     * what a saved model holds and what serves predictions. Close the result.
+     */
+    public Factorization factorization() {
+        forwardFactors();
+        return plainFactors();
+    }
+
+    /** The plain factors, after {@link #forwardFactors()}. */
+    abstract Factorization plainFactors();
+
     /** Releases subclass workspaces. */
     abstract void closeWorkspaces();
 

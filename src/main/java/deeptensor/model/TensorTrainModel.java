@@ -254,6 +254,11 @@ public final class TensorTrainModel extends Model {
     }
 
     @Override
+    Factorization plainFactors() {
+        return Factorization.ofFactors(Factorization.Kind.TENSOR_TRAIN, shape(), ranks, null, cores);
+    }
+
+    @Override
     void closeWorkspaces() {
         if (reconstruction != null) {
             for (int k = 0; k < cores.length; k++) {

@@ -232,6 +232,11 @@ public final class TuckerModel extends Model {
     }
 
     @Override
+    Factorization plainFactors() {
+        return Factorization.ofFactors(Factorization.Kind.TUCKER, shape(), core.shape().dims(), core, matrices);
+    }
+
+    @Override
     void closeWorkspaces() {
         if (workspace != null) {
             workspace.close();

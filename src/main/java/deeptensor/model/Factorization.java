@@ -1,0 +1,375 @@
+package deeptensor.model;
+
+import deeptensor.kernel.ModeProductPlan;
+import deeptensor.kernel.TensorOps;
+import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Shape;
+import deeptensor.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * A fitted CP, Tucker or tensor-train model reduced to its plain factors: what a trained
+ * {@link Model} computes, without its training machinery (deep factor chains are multiplied out,
+ * gradients and optimizer state are gone). It is what a saved completion model holds, and what
+ * serves predictions.
+ *
+ * <p>All values live in one off-heap vector ({@link #values()}), laid out by kind:
+ * <ul>
+ *   <li>{@link Kind#CP}, ranks {@code [R]}: the factors {@code U¹ … Uᴺ}, each {@code dₙ × R} row-major;
+ *       {@code W[i] = Σ_r Π_n Uⁿ[iₙ, r]}.</li>
+ *   <li>{@link Kind#TUCKER}, ranks {@code [r₁ … r_N]}: the core {@code G} ({@code r₁ × ⋯ × r_N}
+ *       row-major), then the factors {@code Uⁿ}, each {@code dₙ × rₙ}; {@code W = G ×₁ U¹ ⋯ ×_N Uᴺ}.</li>
+ *   <li>{@link Kind#TENSOR_TRAIN}, ranks {@code [1, r₁ … r_{N−1}, 1]}: the cores {@code Gₖ}, each
+ *       {@code rₖ × dₖ × rₖ₊₁}; {@code W[i] = G₁[:, i₁, :] ⋯ G_N[:, i_N, :]}.</li>
+ * </ul>
+ *
+ * <p>Immutable once made (the vector is copied in and never written again) and safe for any number
+ * of threads. {@link #evaluate} runs the library's sampled kernels (SIMD where the Vector API is
+ * present) and allocates nothing in steady state; {@link #at} is a plain loop for single entries.
+ * Close it to release its memory.
+ */
+public final class Factorization implements AutoCloseable {
+
+    /** The model family. */
+    public enum Kind {
+        CP, TUCKER, TENSOR_TRAIN
+    }
+
+    private final Kind kind;
+    private final Shape shape;
+    private final int[] ranks;
+    private final Tensor values;
+    /** Views into {@link #values}: CP and Tucker factors, or TT cores. */
+    private final Tensor[] blocks;
+    /** The Tucker core (a view), else null. */
+    private final Tensor core;
+
+    private Factorization(Kind kind, Shape shape, int[] ranks, Tensor values) {
+        this.kind = kind;
+        this.shape = shape;
+        this.ranks = ranks;
+        this.values = values;
+        int order = shape.order();
+        this.blocks = new Tensor[order];
+        long at = 0;
+        switch (kind) {
+            case CP -> {
+                this.core = null;
+                for (int n = 0; n < order; n++) {
+                    blocks[n] = values.view(at, shape.dim(n), ranks[0]);
+                    at += (long) shape.dim(n) * ranks[0];
+                }
+            }
+            case TUCKER -> {
+                this.core = values.view(0, ranks);
+                at = core.size();
+                for (int n = 0; n < order; n++) {
+                    blocks[n] = values.view(at, shape.dim(n), ranks[n]);
+                    at += (long) shape.dim(n) * ranks[n];
+                }
+            }
+            case TENSOR_TRAIN -> {
+                this.core = null;
+                for (int k = 0; k < order; k++) {
+                    long size = (long) ranks[k] * shape.dim(k) * ranks[k + 1];
+                    blocks[k] = values.view(at, ranks[k], shape.dim(k), ranks[k + 1]);
+                    at += size;
+                }
+            }
+            default -> throw new AssertionError(kind);
+        }
+    }
+
+    /**
+     * A factorization of {@code kind} for {@code shape} with {@code ranks}, its values copied from
+     * {@code values} (laid out as the class comment says).
+     *
+     * @throws IllegalArgumentException if the ranks do not fit the kind and shape, the number of
+     *     values is not what they imply, or a value is not finite
+     */
+    public static Factorization of(Kind kind, Shape shape, int[] ranks, Tensor values) {
+        long expected = valueCount(kind, shape, ranks);
+        if (values.size() != expected) {
+            throw new IllegalArgumentException("a " + describe(kind, shape, ranks) + " has " + expected + " values, got " + values.size());
+        }
+        for (long i = 0; i < values.size(); i++) {
+            if (!Double.isFinite(values.getFlat(i))) {
+                throw new IllegalArgumentException("value " + i + " of a " + describe(kind, shape, ranks) + " is " + values.getFlat(i));
+            }
+        }
+        Tensor copy = Tensor.zeros((int) expected);
+        MemorySegment.copy(values.segment(), 0, copy.segment(), 0, expected * Double.BYTES);
+        return new Factorization(kind, shape, ranks.clone(), copy);
+    }
+
+    /**
+     * The number of values a factorization of this kind, shape and ranks holds.
+     *
+     * @throws IllegalArgumentException if the ranks do not fit the kind and shape, or the count
+     *     would not fit in one tensor
+     */
+    public static long valueCount(Kind kind, Shape shape, int[] ranks) {
+        int order = shape.order();
+        if (order < 1) {
+            throw new IllegalArgumentException("a factorization needs a shape of order at least 1, got " + shape);
+        }
+        for (int r : ranks) {
+            if (r < 1) {
+                throw new IllegalArgumentException("ranks must be at least 1, got " + Arrays.toString(ranks));
+            }
+        }
+        long count;
+        switch (kind) {
+            case CP -> {
+                require(ranks.length == 1, kind, shape, ranks, "one rank");
+                count = 0;
+                for (int n = 0; n < order; n++) {
+                    count = Math.addExact(count, Math.multiplyExact((long) shape.dim(n), ranks[0]));
+                }
+            }
+            case TUCKER -> {
+                require(ranks.length == order, kind, shape, ranks, order + " ranks");
+                count = Shape.of(ranks).size();
+                for (int n = 0; n < order; n++) {
+                    count = Math.addExact(count, Math.multiplyExact((long) shape.dim(n), ranks[n]));
+                }
+            }
+            case TENSOR_TRAIN -> {
+                require(ranks.length == order + 1 && ranks[0] == 1 && ranks[order] == 1, kind, shape, ranks,
+                        (order + 1) + " bond ranks starting and ending with 1");
+                count = 0;
+                for (int k = 0; k < order; k++) {
+                    count = Math.addExact(count, Math.multiplyExact(Math.multiplyExact((long) ranks[k], shape.dim(k)), ranks[k + 1]));
+                }
+            }
+            default -> throw new AssertionError(kind);
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a " + describe(kind, shape, ranks) + " has " + count + " values, more than one tensor holds");
+        }
+        return count;
+    }
+
+    private static void require(boolean holds, Kind kind, Shape shape, int[] ranks, String what) {
+        if (!holds) {
+            throw new IllegalArgumentException("a " + kind + " factorization of shape " + shape + " needs " + what + ", got "
+                    + Arrays.toString(ranks));
+        }
+    }
+
+    private static String describe(Kind kind, Shape shape, int[] ranks) {
+        return kind + " factorization of shape " + shape + " with ranks " + Arrays.toString(ranks);
+    }
+
+    /** The plain factors of a trained model (its deep factors multiplied out), copied. */
+    static Factorization ofFactors(Kind kind, Shape shape, int[] ranks, Tensor coreOrNull, Tensor[] blocks) {
+        long count = valueCount(kind, shape, ranks);
+        try (Tensor flat = Tensor.zeros((int) count)) {
+            long at = 0;
+            if (coreOrNull != null) {
+                MemorySegment.copy(coreOrNull.segment(), 0, flat.segment(), 0, coreOrNull.size() * Double.BYTES);
+                at = coreOrNull.size();
+            }
+            for (Tensor block : blocks) {
+                MemorySegment.copy(block.segment(), 0, flat.segment(), at * Double.BYTES, block.size() * Double.BYTES);
+                at += block.size();
+            }
+            return of(kind, shape, ranks, flat);
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    /** The ranks, as the class comment defines them per kind (a copy). */
+    public int[] ranks() {
+        return ranks.clone();
+    }
+
+    /** All values in the documented layout, read-only. */
+    public MemorySegment values() {
+        return values.segment().asReadOnly();
+    }
+
+    /** Number of values. */
+    public long size() {
+        return values.size();
+    }
+
+    /** Flops of one entry's value: {@code N·R} (CP), {@code Σ_n Π_{m≥n} r_m} (Tucker), {@code Σ_k r_k r_{k+1}} (TT), roughly. */
+    public double flopsPerEntry() {
+        int order = shape.order();
+        double flops = 0;
+        switch (kind) {
+            case CP -> flops = (double) order * ranks[0];
+            case TUCKER -> {
+                double block = 1;
+                for (int n = order - 1; n >= 0; n--) {
+                    block *= ranks[n];
+                    flops += 2 * block;
+                }
+            }
+            case TENSOR_TRAIN -> {
+                for (int k = 0; k < order; k++) {
+                    flops += 2.0 * ranks[k] * ranks[k + 1];
+                }
+            }
+            default -> throw new AssertionError(kind);
+        }
+        return flops;
+    }
+
+    /**
+     * The model's values at {@code at}, written into {@code out} (a vector of {@code at.count()}).
+     * Runs the sampled kernels; no allocation in steady state; safe from many threads at once.
+     */
+    public void evaluate(Coordinates at, Tensor out) {
+        switch (kind) {
+            case CP -> TensorOps.cpEvaluate(blocks, at, out);
+            case TUCKER -> TensorOps.tuckerEvaluate(core, blocks, at, out);
+            case TENSOR_TRAIN -> TensorOps.ttEvaluate(blocks, at, out);
+            default -> throw new AssertionError(kind);
+        }
+    }
+
+    /**
+     * The value at one entry (0-based index per mode), by a plain loop; allocates nothing for CP and
+     * tensor trains, one small array per call for Tucker's running contraction.
+     *
+     * @throws IndexOutOfBoundsException if the index is outside the shape
+     */
+    public double at(int... index) {
+        checkIndex(index);
+        int order = shape.order();
+        MemorySegment v = values.segment();
+        return switch (kind) {
+            case CP -> {
+                int rank = ranks[0];
+                double sum = 0;
+                for (int r = 0; r < rank; r++) {
+                    double product = 1;
+                    for (int n = 0; n < order; n++) {
+                        product *= blocks[n].get(index[n], r);
+                    }
+                    sum += product;
+                }
+                yield sum;
+            }
+            case TUCKER -> {
+                // Contract the last mode first: G (r₁…r_N) → Σ over r_N with U^N[i_N, ·], and so on.
+                double[] current = core.toArray();
+                int length = current.length;
+                for (int n = order - 1; n >= 0; n--) {
+                    int r = ranks[n];
+                    int outer = length / r;
+                    for (int o = 0; o < outer; o++) {
+                        double sum = 0;
+                        for (int k = 0; k < r; k++) {
+                            sum += current[o * r + k] * blocks[n].get(index[n], k);
+                        }
+                        current[o] = sum;
+                    }
+                    length = outer;
+                }
+                yield current[0];
+            }
+            case TENSOR_TRAIN -> {
+                // A row vector times each core's slice: at most max rank values live at once.
+                int maxRank = 1;
+                for (int r : ranks) {
+                    maxRank = Math.max(maxRank, r);
+                }
+                double[] row = new double[maxRank], next = new double[maxRank];
+                row[0] = 1;
+                for (int k = 0; k < order; k++) {
+                    int left = ranks[k], right = ranks[k + 1];
+                    for (int b = 0; b < right; b++) {
+                        double sum = 0;
+                        for (int a = 0; a < left; a++) {
+                            sum += row[a] * blocks[k].get(a, index[k], b);
+                        }
+                        next[b] = sum;
+                    }
+                    double[] swap = row;
+                    row = next;
+                    next = swap;
+                }
+                yield row[0];
+            }
+            default -> throw new AssertionError(kind);
+        };
+    }
+
+    private void checkIndex(int[] index) {
+        if (index.length != shape.order()) {
+            throw new IndexOutOfBoundsException("an index of " + index.length + " modes for shape " + shape);
+        }
+        for (int n = 0; n < index.length; n++) {
+            if (index[n] < 0 || index[n] >= shape.dim(n)) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " is outside shape " + shape + " (mode " + n + ")");
+            }
+        }
+    }
+
+    /** The whole tensor, written into {@code out} (of this shape). Allocates its intermediates. */
+    public void reconstruct(Tensor out) {
+        if (!out.shape().equals(shape)) {
+            throw new IllegalArgumentException("a factorization of shape " + shape + " cannot be written into a tensor of shape " + out.shape());
+        }
+        switch (kind) {
+            case CP -> TensorOps.cpReconstruct(blocks, out);
+            case TUCKER -> {
+                try (Tensor workspace = Tensor.zeros(Math.toIntExact(ModeProductPlan.workspaceSize(core.shape(), blocks)))) {
+                    ModeProductPlan.of(core, blocks, workspace).run(out);
+                }
+            }
+            case TENSOR_TRAIN -> reconstructTrain(out);
+            default -> throw new AssertionError(kind);
+        }
+    }
+
+    /** Left products P_k = G₁ ⋯ G_k as (d₁⋯d_k) × r_k matrices, one GEMM per core. */
+    private void reconstructTrain(Tensor out) {
+        int order = shape.order();
+        Tensor left = blocks[0].reshape(shape.dim(0), ranks[1]).copy();
+        if (order == 1) {
+            out.copyFrom(left.reshape(shape.dims()));
+            left.close();
+            return;
+        }
+        try {
+            for (int k = 1; k < order; k++) {
+                long rows = shape.sizeOf(0, k);
+                Tensor next = Tensor.zeros(Math.toIntExact(rows * shape.dim(k)), ranks[k + 1]);
+                try {
+                    TensorOps.gemm(1.0, left, false, blocks[k].reshape(ranks[k], shape.dim(k) * ranks[k + 1]), false, 0.0,
+                            next.reshape(Math.toIntExact(rows), shape.dim(k) * ranks[k + 1]));
+                } catch (RuntimeException | Error failure) {
+                    next.close();
+                    throw failure;
+                }
+                left.close();
+                left = next;
+            }
+            out.copyFrom(left.reshape(shape.dims()));
+        } finally {
+            left.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        values.close();
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + shape + ", ranks " + Arrays.toString(ranks) + (values.isOpen() ? "" : ", closed");
+    }
+}

@@ -1,0 +1,104 @@
+package deeptensor.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Shape;
+import deeptensor.tensor.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A model's plain factors compute what the model computes: the trained model (any family, factor
+ * form and depth, orders 2 to 5) is the oracle for the factorization's batch evaluation (the same
+ * kernels on the same numbers: bit for bit), its single-entry loop and its reconstruction.
+ */
+class FactorizationTest {
+
+    private static double magnitude(double[] values) {
+        double largest = 0;
+        for (double v : values) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        return largest;
+    }
+
+    @Test
+    void aFactorizationComputesWhatItsModelComputes() {
+        SplittableRandom random = new SplittableRandom(41);
+        for (int depth = 1; depth <= 3; depth++) {
+            for (int order = 2; order <= 5; order++) { // models need order ≥ 2
+                for (ModelSpec spec : Fixtures.specs(depth)) {
+                    Shape shape = Fixtures.shape(random, order, 1, order > 3 ? 3 : 5);
+                    int all = (int) shape.size();
+                    try (Model model = spec.build(shape);
+                         Tensor dense = Tensor.zeros(shape);
+                         Tensor fromModel = Tensor.zeros(all);
+                         Tensor fromFactors = Tensor.zeros(all);
+                         Tensor rebuilt = Tensor.zeros(shape);
+                         Coordinates everywhere = Fixtures.coordinates(random, shape, all)) {
+                        Fixtures.randomize(model, random, 0.7);
+                        model.reconstruct(dense);
+                        model.evaluate(everywhere, fromModel);
+                        try (Factorization plain = model.factorization()) {
+                            String what = model.describe() + " on " + shape;
+                            plain.evaluate(everywhere, fromFactors);
+                            assertArrayEquals(fromModel.toArray(), fromFactors.toArray(), 0.0, what + ": batch evaluation");
+                            double tolerance = 1e-12 * Math.max(1, magnitude(fromModel.toArray()));
+                            int[] index = new int[order];
+                            for (int e = 0; e < all; e++) {
+                                for (int n = 0; n < order; n++) {
+                                    index[n] = everywhere.index(e, n);
+                                }
+                                assertEquals(fromModel.getFlat(e), plain.at(index), tolerance, what + ": entry " + e);
+                            }
+                            plain.reconstruct(rebuilt);
+                            assertArrayEquals(dense.toArray(), rebuilt.toArray(), tolerance, what + ": reconstruction");
+                            assertEquals(Factorization.valueCount(plain.kind(), shape, plain.ranks()), plain.size());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFactorizationIsACopy() {
+        Shape shape = Shape.of(3, 4, 2);
+        try (Model model = CP.shallow().rank(2).build(shape)) {
+            Fixtures.randomize(model, new SplittableRandom(3), 0.5);
+            try (Factorization plain = model.factorization()) {
+                double before = plain.at(1, 2, 1);
+                Fixtures.randomize(model, new SplittableRandom(4), 0.5);
+                assertEquals(before, plain.at(1, 2, 1), 0.0, "changing the model leaves the factorization as it was");
+                assertThrows(IllegalArgumentException.class, () -> plain.values().set(java.lang.foreign.ValueLayout.JAVA_DOUBLE, 0, 1.0));
+            }
+        }
+    }
+
+    @Test
+    void badLayoutsAndValuesAreRefused() {
+        Shape shape = Shape.of(3, 4);
+        try (Tensor six = Tensor.zeros(6); Tensor fourteen = Tensor.zeros(14)) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> Factorization.of(Factorization.Kind.CP, shape, new int[] {2}, six))
+                    .getMessage().contains("has 14 values, got 6"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> Factorization.of(Factorization.Kind.CP, shape, new int[] {2, 2}, six))
+                    .getMessage().contains("needs one rank"));
+            assertTrue(assertThrows(IllegalArgumentException.class,
+                    () -> Factorization.of(Factorization.Kind.TENSOR_TRAIN, shape, new int[] {2, 2, 1}, six)).getMessage().contains("starting and ending with 1"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> Factorization.of(Factorization.Kind.TUCKER, shape, new int[] {0, 2}, six))
+                    .getMessage().contains("at least 1"));
+            fourteen.setFlat(9, Double.NaN);
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> Factorization.of(Factorization.Kind.CP, shape, new int[] {2}, fourteen))
+                    .getMessage().contains("value 9"));
+            fourteen.setFlat(9, 0);
+            try (Factorization cp = Factorization.of(Factorization.Kind.CP, shape, new int[] {2}, fourteen)) {
+                assertThrows(IndexOutOfBoundsException.class, () -> cp.at(3, 0));
+                assertThrows(IndexOutOfBoundsException.class, () -> cp.at(0));
+            }
+        }
+    }
+}
