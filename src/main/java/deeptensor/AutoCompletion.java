@@ -1,5 +1,6 @@
 package deeptensor;
 
+import deeptensor.model.Factorization;
 import deeptensor.model.Model;
 import deeptensor.model.Tucker;
 import deeptensor.tensor.Coordinates;
@@ -405,42 +406,40 @@ final class AutoCompletion {
                                     String why, double validationMse, double validationRelativeError,
                                     List<CompletionReport.Candidate> candidates) {
         Tensor completed = Tensor.zeros(at.shape());
+        CompletionModel served = null;
         try {
+            // By convexity the squared error of the average is at most the average of the members'
+            // squared errors, at any entry: averaging fits from different starts removes part of the
+            // variance a non-convex fit carries. The served model holds each member's plain factors.
+            List<Factorization> factors = new ArrayList<>();
+            double[] weights = new double[model == null ? 0 : members.size()];
             if (model != null) {
-                // By convexity the squared error of the average is at most the average of the
-                // members' squared errors, at any entry: averaging fits from different starts
-                // removes part of the variance a non-convex fit carries.
-                try (Tensor member = Tensor.zeros(at.shape())) {
-                    for (double[] state : members) {
-                        RidgeFit.setParameters(model, state);
-                        model.reconstruct(member);
-                        for (long i = 0; i < completed.size(); i++) {
-                            completed.setFlat(i, completed.getFlat(i) + member.getFlat(i) / members.size());
-                        }
-                    }
-                    RidgeFit.setParameters(model, members.get(0));
+                for (int k = 0; k < members.size(); k++) {
+                    RidgeFit.setParameters(model, members.get(k));
+                    factors.add(model.factorization());
+                    weights[k] = 1.0 / members.size();
                 }
-            }
-            if (centre != null) {
-                centre.addTo(completed);
-            }
-            double sum = 0, norm = 0;
-            for (int e = 0; e < at.count(); e++) {
-                double d = completed.getFlat(at.offset(e)) - scaled.getFlat(e);
-                sum += d * d;
-                norm += scaled.getFlat(e) * scaled.getFlat(e);
-            }
-            for (long i = 0; i < completed.size(); i++) {
-                completed.setFlat(i, completed.getFlat(i) * scale);
+                RidgeFit.setParameters(model, members.get(0));
             }
             String description = (centre == null ? "" : centre.describe() + (model == null ? "" : " + "))
                     + (model == null ? "" : model.describe() + " + ridge" + (members.size() > 1 ? ", average of " + members.size() + " fits" : ""));
+            served = CompletionModel.of(at.shape(), scale, centre, factors, weights, description);
+            served.toTensor(completed);
+            double sum = 0, norm = 0;
+            for (int e = 0; e < at.count(); e++) {
+                double d = completed.getFlat(at.offset(e)) / scale - scaled.getFlat(e);
+                sum += d * d;
+                norm += scaled.getFlat(e) * scaled.getFlat(e);
+            }
             CompletionReport report = CompletionReport.of(description, model, completed, control.iterations, reason, why,
                     control.elapsedSeconds(), sum / at.count() * scale * scale, validationMse, Math.sqrt(sum / Math.max(norm, Double.MIN_NORMAL)),
                     validationRelativeError, at.count(), seed, candidates);
-            return new CompletionResult(completed, report);
+            return new CompletionResult(completed, served, report);
         } catch (RuntimeException | Error failure) {
             completed.close();
+            if (served != null) {
+                served.close();
+            }
             throw failure;
         }
     }

@@ -78,11 +78,10 @@ final class CompletionRun {
                 }
                 TrainingResult training = trainer.seed(batchSeed).fit(model, split);
                 Tensor completed = Tensor.zeros(at.shape());
+                CompletionModel served = null;
                 try {
-                    model.reconstruct(completed);
-                    for (long i = 0; i < completed.size(); i++) {
-                        completed.setFlat(i, completed.getFlat(i) * scale);
-                    }
+                    served = CompletionModel.of(at.shape(), scale, model.factorization(), model.describe());
+                    served.toTensor(completed);
                     double validationMeanSquare = split.hasValidation() ? meanSquare(split.validationValues()) : Double.NaN;
                     List<CompletionReport.Candidate> candidates = new ArrayList<>();
                     candidates.add(new CompletionReport.Candidate(model.describe(),
@@ -95,9 +94,12 @@ final class CompletionRun {
                     }
                     CompletionReport report = CompletionReport.of(model, completed, training, scale, meanSquare(split.trainValues()),
                             validationMeanSquare, at.count(), seed, candidates);
-                    return new CompletionResult(completed, report);
+                    return new CompletionResult(completed, served, report);
                 } catch (RuntimeException | Error failure) {
                     completed.close();
+                    if (served != null) {
+                        served.close();
+                    }
                     throw failure;
                 }
             }

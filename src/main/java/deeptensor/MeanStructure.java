@@ -34,6 +34,15 @@ abstract sealed class MeanStructure permits MeanStructure.Global, MeanStructure.
     /** A short name for reports. */
     abstract String describe();
 
+    /**
+     * The structure as a {@link CompletionModel} holds it: a constant, per-mode effects (null where
+     * absent) and a table over every mode but {@code tableMode} (−1: none).
+     */
+    record Terms(double constant, double[][] effects, int tableMode, double[] table) {
+    }
+
+    abstract Terms terms();
+
     /** The value at observed entry {@code e} of {@code at}. */
     abstract double at(Coordinates at, int e);
 
@@ -211,6 +220,11 @@ abstract sealed class MeanStructure permits MeanStructure.Global, MeanStructure.
         }
 
         @Override
+        Terms terms() {
+            return new Terms(mean, new double[shape.order()][], -1, null);
+        }
+
+        @Override
         double at(Coordinates at, int e) {
             return mean;
         }
@@ -234,6 +248,15 @@ abstract sealed class MeanStructure permits MeanStructure.Global, MeanStructure.
         @Override
         String describe() {
             return "additive main effects";
+        }
+
+        @Override
+        Terms terms() {
+            double[][] copies = new double[effects.length][];
+            for (int n = 0; n < effects.length; n++) {
+                copies[n] = effects[n].clone();
+            }
+            return new Terms(mu, copies, -1, null);
         }
 
         @Override
@@ -274,6 +297,15 @@ abstract sealed class MeanStructure permits MeanStructure.Global, MeanStructure.
         @Override
         String describe() {
             return "mode-" + mode + " fibre means";
+        }
+
+        @Override
+        Terms terms() {
+            Terms base = prior.terms();
+            if (base.tableMode() >= 0) {
+                throw new IllegalStateException("fibre means on top of fibre means have no model form");
+            }
+            return new Terms(base.constant(), base.effects(), mode, offsets.clone());
         }
 
         @Override
