@@ -38,6 +38,9 @@ final class CompleteCommand {
         if (options.preview().isPresent()) {
             OutputFiles.requireWritable("--preview", options.preview().orElseThrow(), ".png");
         }
+        if (options.saveModel().isPresent()) {
+            OutputFiles.requireWritable("--save-model", options.saveModel().orElseThrow(), ".dtm");
+        }
         long started = System.nanoTime();
         try (ShutdownGuard guard = ShutdownGuard.install();
              Observations observed = read(options)) {
@@ -55,6 +58,13 @@ final class CompleteCommand {
                     keepObserved(observed, completed);
                 }
                 TensorFiles.write(options.output(), completed);
+                if (options.saveModel().isPresent()) {
+                    result.model().save(options.saveModel().orElseThrow());
+                    if (!options.quiet()) {
+                        err.println("deeptensor: saved the model to " + options.saveModel().orElseThrow()
+                                + " (deeptensor predict MODEL INPUT -o OUTPUT serves it)");
+                    }
+                }
                 CompletionReport report = result.report();
                 double seconds = (System.nanoTime() - started) * 1e-9;
                 if (options.report().isPresent()) {

@@ -19,16 +19,17 @@ import java.util.Optional;
  * @param maxTime       {@code --max-time}, if given
  * @param report        {@code --report}, if given
  * @param preview       {@code --preview}, if given
+ * @param saveModel     {@code --save-model}, if given: where the fitted model is saved
  * @param refitObserved {@code --refit-observed}: write the model's values at observed entries too
  * @param quiet         {@code --quiet}: no progress and no summary
  */
 record CompleteOptions(Path input, Path output, Optional<Shape> shape, int indexBase, long seed, ModelChoice model, Optional<Integer> threads,
-                       Optional<Duration> maxTime, Optional<Path> report, Optional<Path> preview, boolean refitObserved,
+                       Optional<Duration> maxTime, Optional<Path> report, Optional<Path> preview, Optional<Path> saveModel, boolean refitObserved,
                        boolean quiet) {
 
     static final Arguments.Spec SPEC = new Arguments.Spec("complete")
             .valued("--output", "-o").valued("--shape").valued("--index-base").valued("--seed").valued("--model").valued("--depth")
-            .valued("--threads").valued("--max-time").valued("--report").valued("--preview")
+            .valued("--threads").valued("--max-time").valued("--report").valued("--preview").valued("--save-model")
             .flag("--refit-observed").flag("--quiet");
 
     static CompleteOptions parse(List<String> words) throws Main.UsageException {
@@ -55,7 +56,7 @@ record CompleteOptions(Path input, Path output, Optional<Shape> shape, int index
                 ? Optional.of(DurationArgument.parse("--max-time", args.value("--max-time").orElseThrow())) : Optional.empty();
         return new CompleteOptions(Path.of(files.get(0)), output, shape, indexBase, seed,
                 ModelChoice.parse(args.value("--model"), args.value("--depth")), threads, maxTime,
-                args.value("--report").map(Path::of), args.value("--preview").map(Path::of),
+                args.value("--report").map(Path::of), args.value("--preview").map(Path::of), args.value("--save-model").map(Path::of),
                 args.flag("--refit-observed"), args.flag("--quiet"));
     }
 

@@ -54,7 +54,7 @@ public final class Main {
         words.remove("--verbose"); // read by main: the library's informational log lines
         String command = words.isEmpty() ? "help" : words.remove(0);
         try {
-            if (command.equals("complete") || command.equals("demo")) {
+            if (command.equals("complete") || command.equals("demo") || command.equals("predict")) {
                 applyThreads(words); // read when the kernels load, just below
             }
             deeptensor.kernel.KernelProvider.kernels(); // a bad -Ddeeptensor.kernels is the user's to fix: exit 2
@@ -69,6 +69,7 @@ public final class Main {
                     yield OK;
                 }
                 case "complete" -> CompleteCommand.run(words, err);
+                case "predict" -> PredictCommand.run(words, err);
                 case "demo" -> DemoCommand.run(words, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
@@ -167,6 +168,7 @@ public final class Main {
                                           side, for H×W, H×W×3, frames×H×W, frames×H×W×3
                                           (missing entries black)
                       --refit-observed    write the model's values at observed entries too
+                      --save-model F.dtm  also save the fitted model, to serve with predict
                       --quiet             no progress and no summary on stderr
                   demo [--preview FILE.png] [--seed S] [--max-time T] [--threads N] [--quiet]
                                           complete the bundled astronaut photograph (128×128×3)
@@ -174,6 +176,11 @@ public final class Main {
                                           them beside mean and main-effects imputation; write
                                           a preview (default demo-preview.png); fitting stops
                                           after 30 s unless --max-time says otherwise
+                  predict MODEL.dtm INPUT -o OUTPUT [--index-base B] [--threads N] [--quiet]
+                                          the saved model's values at the entries listed in INPUT
+                                          (.npy m×N indexes from 0, or .tns/.csv lines of indexes;
+                                          a value column is ignored) written in order: .npy vector,
+                                          or .csv/.tns lines of indexes and value
                   info [FILE] [--top K] [--index-base B]
                                           shape, observed fraction, value range and per-mode singular
                                           value spectra of a .npy, .tns or .csv file; without FILE,

@@ -1,15 +1,12 @@
 package deeptensor.cli;
 
+import deeptensor.internal.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The files a command writes besides the tensor (reports, previews): checked before a long fit so
@@ -49,37 +46,6 @@ final class OutputFiles {
 
     /** Replaces {@code target} with {@code content}, atomically. */
     static void write(Path target, byte[] content) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path folder = absolute.getParent();
-        String name = absolute.getFileName().toString();
-        Path temporary = null;
-        FileChannel channel = null;
-        for (int attempt = 0; channel == null; attempt++) {
-            temporary = folder.resolve("." + (name.length() > 200 ? name.substring(0, 200) : name) + "."
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (FileAlreadyExistsException taken) {
-                if (attempt >= 20) {
-                    throw taken;
-                }
-            }
-        }
-        boolean moved = false;
-        try {
-            try (FileChannel open = channel) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    open.write(buffer);
-                }
-                open.force(true);
-            }
-            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE);
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temporary);
-            }
-        }
+        AtomicFiles.replace(target, channel -> AtomicFiles.writeFully(channel, ByteBuffer.wrap(content)));
     }
 }
