@@ -80,17 +80,16 @@ public final class Completion {
     private final Tensor values;
     private ModelSpec spec;
     private long seed;
-    private Optimizer optimizer = Optimizer.adam(3e-3);
+    /**
+     * The training settings of an explicit model: Completion's defaults on a {@link Trainer}, which
+     * checks every setting (one set of checks and messages for both APIs).
+     */
+    private final Trainer training = new Trainer().optimizer(Optimizer.adam(3e-3)).checkEvery(50);
     private Initializer initializer;
     private double initScale = 1e-8;
     private long maxSteps = 10_000;
     private double validationFraction = 0.1;
     private int patience = 40;
-    private int checkEvery = 50;
-    private int batchSize;
-    private double lossTolerance;
-    private TrainingListener listener;
-    private int listenerEvery;
     private java.time.Duration maxTime;
     private CompletionListener progress;
 
@@ -180,7 +179,7 @@ public final class Completion {
 
     /** The optimizer (default Adam, learning rate 3e-3). */
     public Completion optimizer(Optimizer optimizer) {
-        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        training.optimizer(optimizer);
         return this;
     }
 
@@ -201,9 +200,7 @@ public final class Completion {
 
     /** The step budget (default 10 000). */
     public Completion maxSteps(long steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("the step budget must not be negative, got " + steps);
-        }
+        training.maxSteps(steps);
         this.maxSteps = steps;
         return this;
     }
@@ -219,47 +216,32 @@ public final class Completion {
 
     /** Checks without a better validation loss before stopping (default 40; 0 never stops early). */
     public Completion patience(int checks) {
-        if (checks < 0) {
-            throw new IllegalArgumentException("patience must not be negative, got " + checks);
-        }
+        training.patience(checks); // applied at fit: 0 when there is no validation part
         this.patience = checks;
         return this;
     }
 
     /** Steps between checks of the training and validation loss (default 50). */
     public Completion checkEvery(int steps) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("checks must run every 1 or more steps, got " + steps);
-        }
-        this.checkEvery = steps;
+        training.checkEvery(steps);
         return this;
     }
 
     /** Mini-batches of {@code size} observed entries (default 0: full batch). */
     public Completion batchSize(int size) {
-        if (size < 0) {
-            throw new IllegalArgumentException("the batch size must not be negative, got " + size);
-        }
-        this.batchSize = size;
+        training.batchSize(size);
         return this;
     }
 
     /** Stop once the training MSE, on the RMS-1 scale, is at most {@code tolerance} (default 0: off). */
     public Completion lossTolerance(double tolerance) {
-        if (!(tolerance >= 0)) {
-            throw new IllegalArgumentException("the loss tolerance must be ≥ 0, got " + tolerance);
-        }
-        this.lossTolerance = tolerance;
+        training.lossTolerance(tolerance);
         return this;
     }
 
-    /** Calls {@code listener} every {@code every} steps (progress bars, logging). */
+    /** Calls {@code listener} every {@code every} steps (progress bars, logging); listeners add up. */
     public Completion listener(int every, TrainingListener listener) {
-        if (every < 1) {
-            throw new IllegalArgumentException("a listener needs an interval of 1 or more steps, got " + every);
-        }
-        this.listener = Objects.requireNonNull(listener, "listener");
-        this.listenerEvery = every;
+        training.listener(every, listener);
         return this;
     }
 
@@ -269,10 +251,7 @@ public final class Completion {
      * ({@link deeptensor.train.StopReason#TIME_LIMIT}).
      */
     public Completion maxTime(java.time.Duration budget) {
-        Objects.requireNonNull(budget, "time budget");
-        if (budget.isNegative() || budget.isZero()) {
-            throw new IllegalArgumentException("the time budget must be positive, got " + budget);
-        }
+        training.maxTime(budget);
         this.maxTime = budget;
         return this;
     }
@@ -299,14 +278,8 @@ public final class Completion {
             FitMemory.ofDefault(at.shape(), at.count()).requireAvailable(MEMORY_ADVICE);
             return new AutoCompletion(at, values, seed, maxTime, progress, (int) Math.min(maxSteps, AutoCompletion.MAX_ITERATIONS)).run();
         }
-        Trainer trainer = new Trainer().optimizer(optimizer).maxSteps(maxSteps).checkEvery(checkEvery).lossTolerance(lossTolerance)
-                .batchSize(batchSize).patience(validationFraction > 0 ? patience : 0);
-        if (listener != null) {
-            trainer.listener(listenerEvery, listener);
-        }
-        if (maxTime != null) {
-            trainer.maxTime(maxTime);
-        }
+        // A copy per fit: the run adds its own progress listener and must not keep it for the next fit.
+        Trainer trainer = training.copy().patience(validationFraction > 0 ? patience : 0);
         return new CompletionRun(at, values, spec, seed, initializer, initScale, validationFraction, trainer, maxSteps, maxTime, progress)
                 .run();
     }

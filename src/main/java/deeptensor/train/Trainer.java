@@ -199,6 +199,28 @@ public final class Trainer {
         return this;
     }
 
+    /** A trainer with the same settings, listeners, checkpointing and budgets; changing one leaves the other as it was. */
+    public Trainer copy() {
+        Trainer copy = new Trainer();
+        copy.optimizer = optimizer;
+        copy.maxSteps = maxSteps;
+        copy.lossTolerance = lossTolerance;
+        copy.checkEvery = checkEvery;
+        copy.plateauChecks = plateauChecks;
+        copy.plateauRelativeDecrease = plateauRelativeDecrease;
+        copy.patience = patience;
+        copy.keepBest = keepBest;
+        copy.batchSize = batchSize;
+        copy.seed = seed;
+        copy.explodeFactor = explodeFactor;
+        copy.listeners.addAll(listeners);
+        copy.checkpoint = checkpoint;
+        copy.checkpointEvery = checkpointEvery;
+        copy.resumeFrom = resumeFrom;
+        copy.maxNanos = maxNanos;
+        return copy;
+    }
+
     /** The optimizer. */
     public Optimizer optimizer() {
         return optimizer;
