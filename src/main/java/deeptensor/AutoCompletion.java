@@ -70,6 +70,8 @@ final class AutoCompletion {
     static final int FOLDS = 5;
     /** Estimated flops the model paths of all folds may cost together before fewer folds are run. */
     static final double CROSS_VALIDATION_BUDGET = 1.5e11;
+    /** Observed entries beyond which the choice of model is made on a random subset of this many. */
+    static final int SELECTION_ENTRIES = 300_000;
     /** Below this share {@code Π Rₙ/dₙ} the fits start from {@link SpectralStart} instead of at random. */
     static final double THIN = 0.03;
     /** Share of the entries a spectral start of an averaged fit's member is computed from. */
@@ -144,8 +146,44 @@ final class AutoCompletion {
     private static final int EFFECTS = 1;
 
     private CompletionResult select(Tensor scaled, double scale, long initSeed, long splitSeed) {
+        if (at.count() <= SELECTION_ENTRIES) {
+            return select(at, scaled, scaled, scale, initSeed, splitSeed, false);
+        }
+        // Many observed entries: the choice is made on a seeded random subset of them (its held-out
+        // errors are as telling with a few hundred thousand entries as with millions, and the
+        // centres, folds and sampled evaluations cost in proportion); the final fits use them all.
+        int all = at.count(), order = at.order();
+        SplittableRandom random = new SplittableRandom(splitSeed ^ 0x9E3779B97F4A7C15L);
+        int[] pick = new int[all];
+        for (int e = 0; e < all; e++) {
+            pick[e] = e;
+        }
+        for (int i = 0; i < SELECTION_ENTRIES; i++) {
+            int j = i + random.nextInt(all - i);
+            int swap = pick[i];
+            pick[i] = pick[j];
+            pick[j] = swap;
+        }
+        java.util.Arrays.sort(pick, 0, SELECTION_ENTRIES);
+        int[] index = new int[SELECTION_ENTRIES * order];
+        double[] y = new double[SELECTION_ENTRIES];
+        for (int i = 0; i < SELECTION_ENTRIES; i++) {
+            for (int n = 0; n < order; n++) {
+                index[i * order + n] = at.index(pick[i], n);
+            }
+            y[i] = scaled.getFlat(pick[i]);
+        }
+        try (Coordinates subsetAt = Coordinates.of(at.shape(), index);
+             Tensor subsetY = Tensor.of(y, SELECTION_ENTRIES)) {
+            return select(subsetAt, subsetY, scaled, scale, initSeed, splitSeed, true);
+        }
+    }
+
+    /** The choice on the entries {@code selectAt} (all observed entries, or a subset when {@code subset}), then the final fits on all. */
+    private CompletionResult select(Coordinates selectAt, Tensor selectY, Tensor scaled, double scale, long initSeed, long splitSeed,
+                                    boolean subset) {
         Shape shape = at.shape();
-        int m = at.count();
+        int m = selectAt.count();
         Folds folds = Folds.of(m, FOLDS, splitSeed);
         int trainCount = m - (m + FOLDS - 1) / FOLDS;
         List<CentreKind> kinds = centreKinds(shape, trainCount);
@@ -160,7 +198,7 @@ final class AutoCompletion {
             centreAll[c] = new HeldOutErrors();
         }
         for (int f = 0; f < FOLDS; f++) {
-            try (Folds.Fold fold = folds.fold(at, scaled, f)) {
+            try (Folds.Fold fold = folds.fold(selectAt, selectY, f)) {
                 for (int c = 0; c < kinds.size(); c++) {
                     MeanStructure centre = kinds.get(c).fit().apply(fold.trainAt(), fold.trainY());
                     centreErrors[c][f] = centre.squaredErrors(fold.validAt(), fold.validY());
@@ -182,7 +220,8 @@ final class AutoCompletion {
         if (shape.order() < 2) {
             return centreOnly(kinds, centreAll, best, heldOutSquares, heldOutCounts, scaled, scale);
         }
-        Tucker spec = Tucker.shallow().ranks(ranks(shape, trainCount, flopBudget));
+        // The ranks must suit the final fits on every observed entry as well as the choice.
+        Tucker spec = Tucker.shallow().ranks(ranks(shape, subset ? at.count() : trainCount, flopBudget));
         int modelFolds = affordableFolds(spec, shape, trainCount);
 
         // 2. The two regularization paths on the first modelFolds folds; states kept from fold 0 for the refit.
@@ -198,7 +237,7 @@ final class AutoCompletion {
         try (Model model = spec.build(shape)) {
             model.evaluation(evaluation(shape, spec.ranksFor(shape), trainCount));
             for (int f = 0; f < modelFolds && !control.stopped(); f++, foldsRun++) {
-                try (Folds.Fold fold = folds.fold(at, scaled, f)) {
+                try (Folds.Fold fold = folds.fold(selectAt, selectY, f)) {
                     control.fold(f, modelFolds, heldOutSquares[f] / heldOutCounts[f]);
                     path(model, fold.trainAt(), fold.trainY(), fold.validAt(), fold.validY(), initSeed, "uncentred", modelFolds == 1,
                             plain, f == 0 ? plainStates : null);
@@ -288,7 +327,7 @@ final class AutoCompletion {
             Model finalModel = null;
             List<double[]> members = new ArrayList<>();
             if (keptState != null) {
-                model.evaluation(evaluation(shape, spec.ranksFor(shape), m));
+                model.evaluation(evaluation(shape, spec.ranksFor(shape), at.count()));
                 try (Tensor targets = finalCentre == null ? scaled.copy() : finalCentre.residual(at, scaled);
                      RidgeFit refit = new RidgeFit(model, at, targets)) {
                     refit.restore(keptState);
