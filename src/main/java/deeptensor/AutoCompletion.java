@@ -1,9 +1,12 @@
 package deeptensor;
 
+import deeptensor.model.Evaluation;
 import deeptensor.model.Factorization;
 import deeptensor.model.Model;
 import deeptensor.model.Tucker;
+import deeptensor.model.TuckerModel;
 import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.OffHeapMemory;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import deeptensor.train.Initializer;
@@ -48,14 +51,32 @@ final class AutoCompletion {
     static final int ENSEMBLE = 3;
     /** Iterations of one L-BFGS fit. */
     static final int MAX_ITERATIONS = 400;
-    /** Largest estimated cost of one loss-and-gradient evaluation, in flops, before ranks are lowered. */
-    static final double FLOP_BUDGET = 4e8;
+    /** Largest estimated cost of one loss-and-gradient evaluation, in flops, before ranks are lowered (see {@link #ranks}). */
+    static final double FLOP_BUDGET = 5e8;
+    /** Ranks are not lowered below the point where one evaluation costs this many times the cheapest model's. */
+    static final double FLOOR_FACTOR = 2;
+    /**
+     * Measured cost of the two evaluation paths beyond their flop counts, in flops of the dense path
+     * (one thread, AMD Zen 4 with AVX-512, JDK 25): a sampled evaluation ran at about a seventh of the
+     * dense path's flop rate and spent about 6 000 flops' worth per observed entry (gathers and
+     * scatters); a dense one spent about 160 per entry of the tensor (the passes over the full
+     * reconstruction and its gradient, bound by memory). Without these a 300×300×300 tensor with
+     * 2.7 M observed entries was sent down the sampled path with ranks 2×2×3 (one second an
+     * evaluation) when the dense path with ranks 15 took a quarter of that.
+     */
+    static final double SAMPLED_SLOWDOWN = 7, SAMPLED_ENTRY_OVERHEAD = 6000, DENSE_ENTRY_OVERHEAD = 160;
     /** Fewer observed entries than this: no model is selected, main effects are fitted. */
     static final int MIN_OBSERVED = 20;
     /** Folds of the cross-validation (each holds out a fifth of the observed entries). */
     static final int FOLDS = 5;
     /** Estimated flops the model paths of all folds may cost together before fewer folds are run. */
-    static final double CROSS_VALIDATION_BUDGET = 1e11;
+    static final double CROSS_VALIDATION_BUDGET = 1.5e11;
+    /** Observed entries beyond which the choice of model is made on a random subset of this many. */
+    static final int SELECTION_ENTRIES = 300_000;
+    /** Below this share {@code Π Rₙ/dₙ} the fits start from {@link SpectralStart} instead of at random. */
+    static final double THIN = 0.03;
+    /** Share of the entries a spectral start of an averaged fit's member is computed from. */
+    static final double MEMBER_SHARE = 0.5;
     /** Iterations a warm-started fit on the path typically takes, for the cost estimate. */
     static final int TYPICAL_ITERATIONS = 150;
 
@@ -64,8 +85,16 @@ final class AutoCompletion {
     private final long seed;
     private final Control control;
     private final int iterations;
+    private final double flopBudget;
 
     AutoCompletion(Coordinates at, Tensor values, long seed, Duration maxTime, CompletionListener listener, int iterationsPerFit) {
+        this(at, values, seed, maxTime, listener, iterationsPerFit, FLOP_BUDGET);
+    }
+
+    /** With another {@link #FLOP_BUDGET} (tests: a small budget forces low ranks on a small tensor). */
+    AutoCompletion(Coordinates at, Tensor values, long seed, Duration maxTime, CompletionListener listener, int iterationsPerFit,
+                   double flopBudget) {
+        this.flopBudget = flopBudget;
         this.iterations = iterationsPerFit;
         this.at = at;
         this.values = values;
@@ -118,8 +147,44 @@ final class AutoCompletion {
     private static final int EFFECTS = 1;
 
     private CompletionResult select(Tensor scaled, double scale, long initSeed, long splitSeed) {
+        if (at.count() <= SELECTION_ENTRIES) {
+            return select(at, scaled, scaled, scale, initSeed, splitSeed, false);
+        }
+        // Many observed entries: the choice is made on a seeded random subset of them (its held-out
+        // errors are as telling with a few hundred thousand entries as with millions, and the
+        // centres, folds and sampled evaluations cost in proportion); the final fits use them all.
+        int all = at.count(), order = at.order();
+        SplittableRandom random = new SplittableRandom(splitSeed ^ 0x9E3779B97F4A7C15L);
+        int[] pick = new int[all];
+        for (int e = 0; e < all; e++) {
+            pick[e] = e;
+        }
+        for (int i = 0; i < SELECTION_ENTRIES; i++) {
+            int j = i + random.nextInt(all - i);
+            int swap = pick[i];
+            pick[i] = pick[j];
+            pick[j] = swap;
+        }
+        java.util.Arrays.sort(pick, 0, SELECTION_ENTRIES);
+        int[] index = new int[SELECTION_ENTRIES * order];
+        double[] y = new double[SELECTION_ENTRIES];
+        for (int i = 0; i < SELECTION_ENTRIES; i++) {
+            for (int n = 0; n < order; n++) {
+                index[i * order + n] = at.index(pick[i], n);
+            }
+            y[i] = scaled.getFlat(pick[i]);
+        }
+        try (Coordinates subsetAt = Coordinates.of(at.shape(), index);
+             Tensor subsetY = Tensor.of(y, SELECTION_ENTRIES)) {
+            return select(subsetAt, subsetY, scaled, scale, initSeed, splitSeed, true);
+        }
+    }
+
+    /** The choice on the entries {@code selectAt} (all observed entries, or a subset when {@code subset}), then the final fits on all. */
+    private CompletionResult select(Coordinates selectAt, Tensor selectY, Tensor scaled, double scale, long initSeed, long splitSeed,
+                                    boolean subset) {
         Shape shape = at.shape();
-        int m = at.count();
+        int m = selectAt.count();
         Folds folds = Folds.of(m, FOLDS, splitSeed);
         int trainCount = m - (m + FOLDS - 1) / FOLDS;
         List<CentreKind> kinds = centreKinds(shape, trainCount);
@@ -134,7 +199,7 @@ final class AutoCompletion {
             centreAll[c] = new HeldOutErrors();
         }
         for (int f = 0; f < FOLDS; f++) {
-            try (Folds.Fold fold = folds.fold(at, scaled, f)) {
+            try (Folds.Fold fold = folds.fold(selectAt, selectY, f)) {
                 for (int c = 0; c < kinds.size(); c++) {
                     MeanStructure centre = kinds.get(c).fit().apply(fold.trainAt(), fold.trainY());
                     centreErrors[c][f] = centre.squaredErrors(fold.validAt(), fold.validY());
@@ -156,7 +221,8 @@ final class AutoCompletion {
         if (shape.order() < 2) {
             return centreOnly(kinds, centreAll, best, heldOutSquares, heldOutCounts, scaled, scale);
         }
-        Tucker spec = Tucker.shallow().ranks(ranks(shape, trainCount));
+        // The ranks must suit the final fits on every observed entry as well as the choice.
+        Tucker spec = Tucker.shallow().ranks(ranks(shape, subset ? at.count() : trainCount, flopBudget));
         int modelFolds = affordableFolds(spec, shape, trainCount);
 
         // 2. The two regularization paths on the first modelFolds folds; states kept from fold 0 for the refit.
@@ -170,8 +236,9 @@ final class AutoCompletion {
         control.plan((double) modelFolds * 2 * k * iterations + ENSEMBLE * iterations);
         int foldsRun = 0;
         try (Model model = spec.build(shape)) {
+            model.evaluation(evaluation(shape, spec.ranksFor(shape), trainCount));
             for (int f = 0; f < modelFolds && !control.stopped(); f++, foldsRun++) {
-                try (Folds.Fold fold = folds.fold(at, scaled, f)) {
+                try (Folds.Fold fold = folds.fold(selectAt, selectY, f)) {
                     control.fold(f, modelFolds, heldOutSquares[f] / heldOutCounts[f]);
                     path(model, fold.trainAt(), fold.trainY(), fold.validAt(), fold.validY(), initSeed, "uncentred", modelFolds == 1,
                             plain, f == 0 ? plainStates : null);
@@ -261,6 +328,7 @@ final class AutoCompletion {
             Model finalModel = null;
             List<double[]> members = new ArrayList<>();
             if (keptState != null) {
+                model.evaluation(evaluation(shape, spec.ranksFor(shape), at.count()));
                 try (Tensor targets = finalCentre == null ? scaled.copy() : finalCentre.residual(at, scaled);
                      RidgeFit refit = new RidgeFit(model, at, targets)) {
                     refit.restore(keptState);
@@ -272,7 +340,7 @@ final class AutoCompletion {
                     SplittableRandom memberSeeds = new SplittableRandom(initSeed);
                     for (int member = 1; member < ENSEMBLE && !control.stopped(); member++) {
                         control.stage("fit " + (member + 1) + " of " + ENSEMBLE + " on all observed entries, λ = " + format(keptLambda));
-                        randomStart(model, targets, memberSeeds.nextLong());
+                        start(model, at, targets, memberSeeds.nextLong(), MEMBER_SHARE);
                         refit.fit(keptLambda, iterations, control);
                         if (!control.stopped()) { // a member cut short by the budget would pull the average toward its start
                             members.add(refit.state());
@@ -324,9 +392,32 @@ final class AutoCompletion {
         return (int) Math.max(1, Math.min(FOLDS, Math.floor(CROSS_VALIDATION_BUDGET / perFold)));
     }
 
-    /** A seeded random start whose model tensor has about the RMS of the targets (at least 1e-3, so a zero target still starts off zero). */
-    private static void randomStart(Model model, Tensor targets, long seed) {
-        Initializer.endToEndWithRms(model, Math.max(1e-3, Math.sqrt(CompletionRun.meanSquare(targets)))).initialize(model, seed);
+    /**
+     * The seeded start of a fit. A random start whose model tensor has about the RMS of the targets (at
+     * least 1e-3, so a zero target still starts off zero) — unless the model is thin: ranks so small
+     * beside the dimensions that a random start's span holds a share {@code Π Rₙ/dₙ} below
+     * {@link #THIN} of the data, where L-BFGS was seen to shrink the model to zero and stop there
+     * ({@link SpectralStart}); then the spectral start, from a seeded random {@code share} of the
+     * entries when below 1 (the fits averaged at the end start from different halves).
+     */
+    private static void start(Model model, Coordinates at, Tensor targets, long seed, double share) {
+        if (thin(model) && model instanceof TuckerModel tucker) {
+            SpectralStart.apply(tucker, at, targets, share, seed);
+        } else {
+            Initializer.endToEndWithRms(model, Math.max(1e-3, Math.sqrt(CompletionRun.meanSquare(targets)))).initialize(model, seed);
+        }
+    }
+
+    /** Whether a random start of this Tucker model spans less than {@link #THIN} of a generic tensor's energy. */
+    static boolean thin(Model model) {
+        if (!(model instanceof TuckerModel tucker)) {
+            return false;
+        }
+        double share = 1;
+        for (int n = 0; n < model.shape().order(); n++) {
+            share *= tucker.coreShape().dim(n) / (double) model.shape().dim(n);
+        }
+        return share < THIN;
     }
 
     /** The λ (index) with the lowest error among those measured on all {@code folds} folds; −1 if none. */
@@ -367,7 +458,7 @@ final class AutoCompletion {
         int k = LAMBDAS.length;
         try (RidgeFit fit = new RidgeFit(model, trainAt, trainY);
              Tensor predictions = Tensor.zeros(validAt.count())) {
-            randomStart(model, trainY, initSeed);
+            start(model, trainAt, trainY, initSeed, 1);
             double[] start = fit.state();
             int bestSoFar = -1;
             double[] mse = new double[k];
@@ -444,13 +535,22 @@ final class AutoCompletion {
         }
     }
 
-    /** Ranks min(dₙ, cap), lowered (largest first) until one evaluation fits the flop budget. */
-    static int[] ranks(Shape shape, int observed) {
+    /**
+     * Ranks min(dₙ, cap), lowered (largest first) while one evaluation costs more than the budget:
+     * {@code flopBudget}, or {@link #FLOOR_FACTOR} times the cost of the cheapest model (ranks 1) when
+     * that is larger. On a large tensor the cheapest model already costs more than the budget (the
+     * dense path touches every entry of the tensor, the sampled one every observed entry, whatever the
+     * ranks); lowering the ranks further would save little time and lose the structure.
+     */
+    static int[] ranks(Shape shape, int observed, double flopBudget) {
         int[] ranks = new int[shape.order()];
+        int[] ones = new int[shape.order()];
         for (int n = 0; n < ranks.length; n++) {
             ranks[n] = Math.min(shape.dim(n), RANK_CAP);
+            ones[n] = 1;
         }
-        while (cost(shape, ranks, observed) > FLOP_BUDGET) {
+        double budget = Math.max(flopBudget, FLOOR_FACTOR * cost(shape, ones, observed));
+        while (cost(shape, ranks, observed) > budget) {
             int largest = 0;
             for (int n = 1; n < ranks.length; n++) {
                 if (ranks[n] > ranks[largest]) {
@@ -465,9 +565,47 @@ final class AutoCompletion {
         return ranks;
     }
 
-    private static double cost(Shape shape, int[] ranks, int observed) {
+    static int[] ranks(Shape shape, int observed) {
+        return ranks(shape, observed, FLOP_BUDGET);
+    }
+
+    /**
+     * The estimated cost of one loss-and-gradient evaluation on {@code observed} entries, in flops of
+     * the dense path: the cheaper of the two ways (see {@link #evaluation}).
+     */
+    static double cost(Shape shape, int[] ranks, int observed) {
+        return Math.min(denseCost(shape, ranks, observed), sampledCost(shape, ranks, observed));
+    }
+
+    /**
+     * Dense or sampled evaluation for a Tucker model of these ranks on {@code observed} entries,
+     * whichever {@link #cost} finds cheaper. Dense is refused when its two full-size buffers and
+     * workspaces would not fit in the off-heap memory left beside the rest of the fit.
+     */
+    static Evaluation evaluation(Shape shape, int[] ranks, int observed) {
+        return denseCost(shape, ranks, observed) <= sampledCost(shape, ranks, observed) ? Evaluation.DENSE : Evaluation.SAMPLED;
+    }
+
+    /**
+     * The model's flop count of a dense evaluation plus {@link #DENSE_ENTRY_OVERHEAD} per entry of
+     * the tensor (the passes over the full reconstruction and its gradient); +∞ when the dense
+     * buffers do not fit in memory.
+     */
+    private static double denseCost(Shape shape, int[] ranks, int observed) {
         try (Model probe = Tucker.shallow().ranks(ranks).build(shape)) {
-            return Math.min(probe.denseCost(observed), probe.sampledCost(observed));
+            probe.evaluation(Evaluation.DENSE);
+            long needed = probe.bufferBytes(observed) + FitMemory.ofDefault(shape, observed).bytes();
+            if (needed > OffHeapMemory.available()) {
+                return Double.POSITIVE_INFINITY;
+            }
+            return probe.denseCost(observed) + DENSE_ENTRY_OVERHEAD * (double) shape.size();
+        }
+    }
+
+    /** The model's flop count of a sampled evaluation, weighted by {@link #SAMPLED_SLOWDOWN}, plus {@link #SAMPLED_ENTRY_OVERHEAD} per observed entry. */
+    private static double sampledCost(Shape shape, int[] ranks, int observed) {
+        try (Model probe = Tucker.shallow().ranks(ranks).build(shape)) {
+            return SAMPLED_SLOWDOWN * probe.sampledCost(observed) + SAMPLED_ENTRY_OVERHEAD * (double) observed;
         }
     }
 

@@ -92,6 +92,25 @@ class AutoCompletionTest {
     }
 
     @Test
+    void aLargeTensorKeepsTheRanksItCanAfford() {
+        // 300×300×300 with 2.16 M training entries: the cost estimate used to count sampled and dense
+        // flops alike and lowered the ranks to 2×2×3 on the sampled path (one second an evaluation,
+        // and below the tensor's rank 5, which the fit then could not even approach: it ended at
+        // the mean). The dense path costs about the same whatever the ranks up to 16 or so.
+        Shape shape = Shape.of(300, 300, 300);
+        org.junit.jupiter.api.Assumptions.assumeTrue(deeptensor.tensor.OffHeapMemory.available() > (3L << 30),
+                "the dense path needs its buffers in memory");
+        int[] ranks = AutoCompletion.ranks(shape, 2_160_000);
+        for (int r : ranks) {
+            assertTrue(r >= 8, java.util.Arrays.toString(ranks));
+        }
+        assertEquals(deeptensor.model.Evaluation.DENSE, AutoCompletion.evaluation(shape, ranks, 2_160_000));
+        // The real tensors of docs/accuracy.md keep their ranks.
+        assertEquals("[64, 64, 3]", java.util.Arrays.toString(AutoCompletion.ranks(Shape.of(256, 256, 3), 15_729)));
+        assertEquals("[24, 64, 64]", java.util.Arrays.toString(AutoCompletion.ranks(Shape.of(24, 100, 152), 29_184)));
+    }
+
+    @Test
     void veryFewObservationsGiveMainEffectsAndSaySo() {
         try (Sample sample = Sample.of(Shape.of(4, 4), 0.6, 2, i -> i[0] + 10 * i[1]);
              CompletionResult result = Completion.of(sample.at(), sample.values()).fit()) {
