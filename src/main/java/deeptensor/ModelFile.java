@@ -399,12 +399,12 @@ final class ModelFile {
             long valuesAt = at;
             try (Tensor values = Tensor.zeros((int) expected)) {
                 MemorySegment target = values.segment();
+                MemorySegment.copy(bytes, F64, at, target, ValueLayout.JAVA_DOUBLE, 0, expected); // one bulk copy, swapped if need be
                 for (long i = 0; i < expected; i++) {
-                    double v = bytes.get(F64, at + i * Double.BYTES);
+                    double v = target.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
                     if (!Double.isFinite(v)) {
                         throw bad(at + i * Double.BYTES, name + "'s value " + i + " is " + v + "; every value must be finite");
                     }
-                    target.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
                 }
                 at += expected * Double.BYTES;
                 try {

@@ -6,6 +6,7 @@ import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -27,6 +28,9 @@ import java.util.Arrays;
  * <p>Immutable once made (the vector is copied in and never written again) and safe for any number
  * of threads. {@link #evaluate} runs the library's sampled kernels (SIMD where the Vector API is
  * present) and allocates nothing in steady state; {@link #at} is a plain loop for single entries.
+ * A Tucker factorization whose core is large keeps, when it is at least four times cheaper per entry
+ * and at most 256 MB, the partial product {@code P = G ×_{n≠m} Uⁿ} of the mode {@code m} that makes
+ * it smallest: an entry then costs {@code r_m} multiply-adds instead of a contraction with the core.
  * Close it to release its memory.
  */
 public final class Factorization implements AutoCloseable {
@@ -44,6 +48,13 @@ public final class Factorization implements AutoCloseable {
     private final Tensor[] blocks;
     /** The Tucker core (a view), else null. */
     private final Tensor core;
+    /**
+     * Tucker only, when cheaper: {@code P = G ×_{n≠m} Uⁿ} (the core multiplied by every factor but
+     * mode {@code m}'s), so that an entry costs {@code r_m} multiply-adds instead of a contraction
+     * with the whole core. Null otherwise.
+     */
+    private final Tensor partial;
+    private final int partialMode;
 
     private Factorization(Kind kind, Shape shape, int[] ranks, Tensor values) {
         this.kind = kind;
@@ -78,6 +89,81 @@ public final class Factorization implements AutoCloseable {
                 }
             }
             default -> throw new AssertionError(kind);
+        }
+        int mode = kind == Kind.TUCKER ? cheapestPartialMode() : -1;
+        this.partialMode = mode;
+        this.partial = mode >= 0 ? partialProduct(mode) : null;
+    }
+
+    /** Largest partial product kept for Tucker predictions, in elements (256 MB). */
+    static final long PARTIAL_LIMIT = 32L << 20;
+
+    /**
+     * The mode whose partial product {@code G ×_{n≠m} Uⁿ} is smallest, if caching it pays: it must
+     * fit under {@link #PARTIAL_LIMIT} and cut the per-entry work at least fourfold.
+     */
+    private int cheapestPartialMode() {
+        int best = -1;
+        long bestSize = Long.MAX_VALUE;
+        for (int m = 0; m < shape.order(); m++) {
+            long size = ranks[m];
+            for (int n = 0; n < shape.order() && size <= PARTIAL_LIMIT; n++) {
+                size = n == m ? size : Math.multiplyHigh(size, shape.dim(n)) != 0 ? Long.MAX_VALUE : size * shape.dim(n);
+            }
+            if (size < bestSize) {
+                best = m;
+                bestSize = size;
+            }
+        }
+        boolean pays = best >= 0 && bestSize <= PARTIAL_LIMIT && 4.0 * ranks[best] <= flopsPerEntry();
+        return pays ? best : -1;
+    }
+
+    /**
+     * {@code G ×_{n≠m} Uⁿ} by plain loops, one mode at a time. Not the SIMD kernels: a model is often
+     * loaded once by a short-lived process, where Vector API code still runs in the interpreter and is
+     * hundreds of times slower than these loops, which the JIT compiles at once.
+     */
+    private Tensor partialProduct(int mode) {
+        int order = shape.order();
+        int[] dims = ranks.clone();
+        Tensor current = core.copy();
+        try {
+            for (int n = 0; n < order; n++) {
+                if (n == mode) {
+                    continue;
+                }
+                int r = dims[n], d = shape.dim(n);
+                long outer = 1, inner = 1;
+                for (int k = 0; k < n; k++) {
+                    outer *= dims[k];
+                }
+                for (int k = n + 1; k < order; k++) {
+                    inner *= dims[k];
+                }
+                dims[n] = d;
+                Tensor next = Tensor.zeros(dims);
+                MemorySegment x = current.segment(), y = next.segment(), u = blocks[n].segment();
+                for (long i = 0; i < outer; i++) {
+                    for (int j = 0; j < d; j++) {
+                        long to = (i * d + j) * inner;
+                        for (int t = 0; t < r; t++) {
+                            double weight = u.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) j * r + t);
+                            long from = (i * r + t) * inner;
+                            for (long k = 0; k < inner; k++) {
+                                y.setAtIndex(ValueLayout.JAVA_DOUBLE, to + k, y.getAtIndex(ValueLayout.JAVA_DOUBLE, to + k)
+                                        + weight * x.getAtIndex(ValueLayout.JAVA_DOUBLE, from + k));
+                            }
+                        }
+                    }
+                }
+                current.close();
+                current = next;
+            }
+            return current;
+        } catch (RuntimeException | Error failure) {
+            current.close();
+            throw failure;
         }
     }
 
@@ -179,6 +265,11 @@ public final class Factorization implements AutoCloseable {
         }
     }
 
+    /** Whether Tucker entries are computed from a cached partial product (see the class comment). */
+    public boolean usesPartialProduct() {
+        return partial != null;
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -232,9 +323,45 @@ public final class Factorization implements AutoCloseable {
     public void evaluate(Coordinates at, Tensor out) {
         switch (kind) {
             case CP -> TensorOps.cpEvaluate(blocks, at, out);
-            case TUCKER -> TensorOps.tuckerEvaluate(core, blocks, at, out);
+            case TUCKER -> {
+                if (partial != null) {
+                    evaluateFromPartial(at, out);
+                } else {
+                    TensorOps.tuckerEvaluate(core, blocks, at, out);
+                }
+            }
             case TENSOR_TRAIN -> TensorOps.ttEvaluate(blocks, at, out);
             default -> throw new AssertionError(kind);
+        }
+    }
+
+    /** {@code out[e] = Σ_a U^m[i_m, a] · P[i with a at mode m]}: r_m multiply-adds per entry. */
+    private void evaluateFromPartial(Coordinates at, Tensor out) {
+        if (!at.shape().equals(shape)) {
+            throw new IllegalArgumentException("coordinates into " + at.shape() + " cannot be evaluated by a factorization of shape " + shape);
+        }
+        if (out.order() != 1 || out.size() != at.count()) {
+            throw new IllegalArgumentException(at.count() + " entries need a vector of " + at.count() + " values, got shape " + out.shape());
+        }
+        int order = shape.order(), m = partialMode, rank = ranks[m];
+        long[] strides = new long[order];
+        for (int n = 0; n < order; n++) {
+            strides[n] = n == m ? 0 : partial.shape().stride(n);
+        }
+        long stride = partial.shape().stride(m);
+        MemorySegment p = partial.segment(), u = blocks[m].segment(), o = out.segment();
+        for (int e = 0; e < at.count(); e++) {
+            long base = 0;
+            for (int n = 0; n < order; n++) {
+                base += at.index(e, n) * strides[n];
+            }
+            long row = (long) at.index(e, m) * rank;
+            double sum = 0;
+            for (int a = 0; a < rank; a++) {
+                sum += u.getAtIndex(ValueLayout.JAVA_DOUBLE, row + a)
+                        * p.getAtIndex(ValueLayout.JAVA_DOUBLE, base + a * stride);
+            }
+            o.setAtIndex(ValueLayout.JAVA_DOUBLE, e, sum);
         }
     }
 
@@ -262,6 +389,16 @@ public final class Factorization implements AutoCloseable {
                 yield sum;
             }
             case TUCKER -> {
+                if (partial != null) {
+                    double sum = 0;
+                    int m = partialMode;
+                    int[] at = index.clone();
+                    for (int a = 0; a < ranks[m]; a++) {
+                        at[m] = a;
+                        sum += blocks[m].get(index[m], a) * partial.get(at);
+                    }
+                    yield sum;
+                }
                 // Contract the last mode first: G (r₁…r_N) → Σ over r_N with U^N[i_N, ·], and so on.
                 double[] current = core.toArray();
                 int length = current.length;
@@ -366,6 +503,9 @@ public final class Factorization implements AutoCloseable {
     @Override
     public void close() {
         values.close();
+        if (partial != null) {
+            partial.close();
+        }
     }
 
     @Override
