@@ -171,6 +171,9 @@ class FactorLinksTest {
         try (CpModel direct = model(FactorForm.direct()); CpModel columns = model(new FactorForm.ColumnChains(2, WIDTH))) {
             Factor d = direct.factors().get(0);
             assertMessage(IndexOutOfBoundsException.class, "a column link has one column; column 1 was asked", () -> d.set(0, 0, 0, 1, 1.0));
+            // get refuses it too (it used to read column chain + 1 of the matrix: another chain's entry)
+            assertMessage(IndexOutOfBoundsException.class, "a column link has one column; column 1 was asked", () -> d.get(0, 0, 0, 1));
+            assertMessage(IndexOutOfBoundsException.class, "a column link has one column; column -1 was asked", () -> d.get(1, 0, 0, -1));
             Factor c = columns.factors().get(0);
             assertMessage(IndexOutOfBoundsException.class, "the base link is a vector; column 1 was asked", () -> c.get(0, 0, 0, 1));
             assertMessage(IndexOutOfBoundsException.class, "the base link is a vector; column 1 was asked", () -> c.set(0, 0, 0, 1, 1.0));
