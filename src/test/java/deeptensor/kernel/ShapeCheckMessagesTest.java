@@ -53,6 +53,38 @@ class ShapeCheckMessagesTest {
         }
     }
 
+    /**
+     * A Khatri-Rao product of exactly 2^31 − 1 rows is accepted (zero columns, so nothing is
+     * allocated); one more row is refused.
+     */
+    @Test
+    void khatriRaoRowsMayReachTwoToTheThirtyOneMinusOne() {
+        int max = Integer.MAX_VALUE;
+        try (Tensors t = new Tensors()) {
+            Tensor tall = t.zeros(Shape.of(max, 0)), one = t.zeros(Shape.of(1, 0)), two = t.zeros(Shape.of(2, 0));
+            assertEquals(0, ShapeChecks.khatriRao(new Tensor[] {tall}, t.zeros(Shape.of(max, 0))));
+            assertEquals(0, ShapeChecks.khatriRao(new Tensor[] {tall, one}, t.zeros(Shape.of(max, 0))));
+            assertEquals(0, ShapeChecks.khatriRao(new Tensor[] {one, tall}, t.zeros(Shape.of(max, 0))));
+            assertMessage(IllegalArgumentException.class,
+                    "Khatri-Rao output of shape 2147483647×0 should be 2147483648×0 for inputs [2147483647×0, 2×0]",
+                    () -> ShapeChecks.khatriRao(new Tensor[] {tall, two}, t.zeros(Shape.of(max, 0))));
+        }
+    }
+
+    @Test
+    void anOutputOfAnotherRankIsRefusedAsSuch() {
+        try (Tensors t = new Tensors()) {
+            Tensor x = t.random(1, 2, 3, 4);
+            Tensor[] f = {t.random(2, 2, 3), t.random(3, 3, 3), t.random(4, 4, 3)};
+            for (Kernels k : KernelsUnderTest.all()) {
+                assertMessage(IllegalArgumentException.class, "MTTKRP: factors [2×3, 3×3, 4×3] have 3 columns but the output has 0",
+                        () -> k.mttkrp(x, f, 0, t.zeros(Shape.of(2, 0))));
+                assertMessage(IllegalArgumentException.class, "MTTKRP: factors [2×3, 3×3, 4×3] have 3 columns but the output has 2",
+                        () -> k.mttkrp(x, f, 0, t.zeros(Shape.of(2, 2))));
+            }
+        }
+    }
+
     @Test
     void tensorTrainChecksNameTheCoreTheyExpected() {
         try (Tensors t = new Tensors()) {
