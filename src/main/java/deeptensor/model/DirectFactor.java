@@ -68,7 +68,10 @@ final class DirectFactor extends Factor {
     @Override
     public double get(int chain, int link, int i, int j) {
         checkLink(chain, link);
-        return value.get(i, chain + j);
+        if (j != 0) {
+            throw new IndexOutOfBoundsException("a column link has one column; column " + j + " was asked");
+        }
+        return value.get(i, chain);
     }
 
     @Override
