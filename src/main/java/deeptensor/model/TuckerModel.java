@@ -238,11 +238,17 @@ public final class TuckerModel extends Model {
 
     @Override
     void closeWorkspaces() {
+        // Also after a prepareDense that failed part-way (its size check comes after these buffers).
         if (workspace != null) {
             workspace.close();
-            for (int n = 0; n < matrices.length; n++) {
-                transposed[n].close();
-                partial[n].close();
+        }
+        for (Tensor[] buffers : new Tensor[][] {transposed, partial}) {
+            if (buffers != null) {
+                for (Tensor buffer : buffers) {
+                    if (buffer != null) {
+                        buffer.close();
+                    }
+                }
             }
         }
     }
