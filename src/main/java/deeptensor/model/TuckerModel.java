@@ -220,6 +220,9 @@ public final class TuckerModel extends Model {
         }
         size = Math.max(size, ModeProductPlan.workspaceSize(shape(), transposed));
         if (size > Integer.MAX_VALUE) {
+            closeWorkspaces();
+            transposed = null;
+            partial = null;
             throw new IllegalArgumentException("the dense Tucker path for shape " + shape() + " and core " + core.shape()
                     + " needs a workspace of " + size + " elements, too many; use sampled evaluation");
         }
