@@ -20,19 +20,16 @@ jdk="$(./deeptensor --mvn -v 2>&1 | strip | sed -n 's/.*runtime: //p')"
 version="$(grep -m 1 -o '<version>[^<]*</version>' pom.xml | sed 's/<[^>]*>//g')"
 
 example=src/main/java/example/CompleteLowRank.java
-docs="$root/docs/embedding.md"
-if [ -f "$docs" ]; then
-  # The fenced java block right after the line naming the example's path.
-  quoted="$(awk -v path="native-bench/consumer/$example" '
-    index($0, path) && !started { armed = 1; next }
-    armed && /^```java/ { started = 1; armed = 0; next }
-    started && /^```/ { exit }
-    started { print }' "$docs")"
-  if ! diff <(printf '%s\n' "$quoted") "$here/$example" > /dev/null; then
-    echo "consumer: the example in docs/embedding.md differs from native-bench/consumer/$example:" >&2
-    diff <(printf '%s\n' "$quoted") "$here/$example" >&2 || true
-    exit 1
-  fi
+# The fenced java block that follows the first line of docs/embedding.md naming the example's path.
+quoted="$(awk -v path="native-bench/consumer/$example" '
+  index($0, path) && !started { armed = 1; next }
+  armed && /^```java/ { started = 1; armed = 0; next }
+  started && /^```/ { exit }
+  started { print }' "$root/docs/embedding.md")"
+if ! diff <(printf '%s\n' "$quoted") "$here/$example" > /dev/null; then
+  echo "consumer: the example in docs/embedding.md differs from native-bench/consumer/$example:" >&2
+  diff <(printf '%s\n' "$quoted") "$here/$example" >&2 || true
+  exit 1
 fi
 
 ./deeptensor --mvn -B -q -f native-bench/consumer/pom.xml -Ddeeptensor.version="$version" clean package 2>&1 | strip
