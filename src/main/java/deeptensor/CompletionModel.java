@@ -92,6 +92,16 @@ public final class CompletionModel implements AutoCloseable {
         this.description = Objects.requireNonNull(description, "description");
     }
 
+    /**
+     * A model that is exactly {@code factors}: no scaling, no mean structure. For serving a
+     * factorization trained elsewhere (another process, another framework) with the same API and
+     * file format as a fitted one. Takes ownership of {@code factors}: closing the model closes it.
+     */
+    public static CompletionModel of(Factorization factors) {
+        Objects.requireNonNull(factors, "factors");
+        return of(factors.shape(), 1.0, factors, factors.kind() + " ranks " + Arrays.toString(factors.ranks()));
+    }
+
     /** One factorization, times {@code scale}; takes ownership of {@code factors} (closed if this fails). */
     static CompletionModel of(Shape shape, double scale, Factorization factors, String description) {
         try {

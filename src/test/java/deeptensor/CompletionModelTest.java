@@ -131,6 +131,40 @@ class CompletionModelTest {
         }
     }
 
+    /**
+     * A factorization made outside a fit serves exactly what it evaluates, survives a round trip,
+     * and belongs to the model afterwards (closing the model closes it).
+     */
+    @Test
+    void aFactorizationMadeElsewhereServesWhatItEvaluates() throws IOException {
+        Shape shape = Shape.of(7, 5, 6);
+        int[][] ranks = {{4}, {3, 5, 2}, {1, 3, 4, 1}};
+        deeptensor.model.Factorization.Kind[] kinds = deeptensor.model.Factorization.Kind.values();
+        for (int k = 0; k < kinds.length; k++) {
+            long count = deeptensor.model.Factorization.valueCount(kinds[k], shape, ranks[k]);
+            try (Tensor values = Tensor.gaussian(k, 1.0, (int) count);
+                 Coordinates all = everyEntry(shape);
+                 Tensor direct = Tensor.zeros(all.count());
+                 Tensor served = Tensor.zeros(all.count());
+                 Tensor reloaded = Tensor.zeros(all.count())) {
+                deeptensor.model.Factorization factors = deeptensor.model.Factorization.of(kinds[k], shape, ranks[k], values);
+                factors.evaluate(all, direct);
+                try (CompletionModel model = CompletionModel.of(factors)) {
+                    model.predict(all, served);
+                    assertArrayEquals(direct.toArray(), served.toArray(), 0.0, kinds[k] + ": the model is the factorization");
+                    assertTrue(model.describe().startsWith(kinds[k].toString()), model.describe());
+                    Path file = directory.resolve("made-" + k + ".dtm");
+                    model.save(file);
+                    try (CompletionModel loaded = CompletionModel.load(file)) {
+                        loaded.predict(all, reloaded);
+                        assertArrayEquals(direct.toArray(), reloaded.toArray(), 0.0, kinds[k] + ": after a round trip");
+                    }
+                }
+                assertThrows(IllegalStateException.class, () -> factors.at(0, 0, 0), kinds[k] + ": closed with its model");
+            }
+        }
+    }
+
     /** Eight threads predicting random batches get exactly what one thread gets, and no memory grows. */
     @Test
     void concurrentPredictionsEqualSingleThreadOnes() throws Exception {
