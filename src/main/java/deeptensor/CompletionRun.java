@@ -3,9 +3,9 @@ package deeptensor;
 import deeptensor.model.Model;
 import deeptensor.model.ModelSpec;
 import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Tensor;
 import deeptensor.train.Initializer;
-import deeptensor.train.Split;
 import deeptensor.train.Trainer;
 import deeptensor.train.TrainingResult;
 import java.util.ArrayList;
@@ -57,11 +57,12 @@ final class CompletionRun {
             for (long e = 0; e < scaled.size(); e++) {
                 scaled.setFlat(e, scaled.getFlat(e) / scale);
             }
-            try (Split split = Split.holdOut(at, scaled, validationFraction, splitSeed)) {
+            try (Observations observed = Observations.of(at, scaled);
+                 Observations.Split split = observed.split(validationFraction, splitSeed)) {
                 Initializer init = initializer != null ? initializer : Initializer.endToEndWithRms(model, initScale);
                 init.initialize(model, initSeed);
                 if (progress != null) {
-                    double validationMeanSquare = split.hasValidation() ? meanSquare(split.validationValues()) : Double.NaN;
+                    double validationMeanSquare = split.validation().count() > 0 ? meanSquare(split.validation().values()) : Double.NaN;
                     String stage = "training " + model.describe();
                     double[] best = {Double.NaN};
                     trainer.listener(1, p -> {
@@ -82,17 +83,17 @@ final class CompletionRun {
                 try {
                     served = CompletionModel.of(at.shape(), scale, model.factorization(), model.describe());
                     served.toTensor(completed);
-                    double validationMeanSquare = split.hasValidation() ? meanSquare(split.validationValues()) : Double.NaN;
+                    double validationMeanSquare = split.validation().count() > 0 ? meanSquare(split.validation().values()) : Double.NaN;
                     List<CompletionReport.Candidate> candidates = new ArrayList<>();
                     candidates.add(new CompletionReport.Candidate(model.describe(),
                             Math.sqrt(training.validationLoss() / validationMeanSquare), true));
-                    if (split.hasValidation()) {
-                        MeanStructure effects = MeanStructure.mainEffects(split.trainCoordinates(), split.trainValues());
+                    if (split.validation().count() > 0) {
+                        MeanStructure effects = MeanStructure.mainEffects(split.train().coordinates(), split.train().values());
                         candidates.add(new CompletionReport.Candidate(effects.describe() + " (baseline, not used)",
-                                Math.sqrt(effects.meanSquaredError(split.validationCoordinates(), split.validationValues())
+                                Math.sqrt(effects.meanSquaredError(split.validation().coordinates(), split.validation().values())
                                         / validationMeanSquare), false));
                     }
-                    CompletionReport report = CompletionReport.of(model, completed, training, scale, meanSquare(split.trainValues()),
+                    CompletionReport report = CompletionReport.of(model, completed, training, scale, meanSquare(split.train().values()),
                             validationMeanSquare, at.count(), seed, candidates);
                     return new CompletionResult(completed, served, report);
                 } catch (RuntimeException | Error failure) {

@@ -45,14 +45,14 @@ final class FitMemory {
      */
     static FitMemory ofModel(Model model, int m, double validationFraction) {
         FitMemory memory = new FitMemory(model.shape());
-        // The split's sizes (as train.Split rounds them): the model chooses dense or sampled
+        // The split's sizes (as Observations.split rounds them): the model chooses dense or sampled
         // evaluation per batch size, and allocates the dense buffers if either part uses them.
         int held = validationFraction > 0 ? Math.max(1, (int) Math.round(validationFraction * m)) : 0;
         long buffers = Math.max(model.bufferBytes(Math.max(1, m - held)), held > 0 ? model.bufferBytes(held) : 0);
         memory.add("the completed tensor", model.shape().size() * Double.BYTES);
         memory.add("the model's buffers", buffers);
         memory.add("optimizer moments and the best state", 3L * model.parameters().size() * Double.BYTES);
-        memory.add("copies of the " + m + " observed entries", (long) m * (3L * Double.BYTES + model.shape().order() * Integer.BYTES));
+        memory.add("copies of the " + m + " observed entries", (long) m * (4L * Double.BYTES + 2L * model.shape().order() * Integer.BYTES));
         return memory;
     }
 

@@ -65,6 +65,27 @@ public final class Observations implements AutoCloseable {
     }
 
     /**
+     * Observations of the entries {@code at} with {@code values} (a vector of {@code at.count()}
+     * values), both copied: the caller keeps and closes its own. The same checks as every other
+     * factory.
+     *
+     * @throws IllegalArgumentException if the values are not a vector of one value per entry, a
+     *     value is not finite, or a coordinate appears twice
+     */
+    public static Observations of(Coordinates at, Tensor values) {
+        int count = at.count(), order = at.order();
+        if (values.order() != 1 || values.size() != count) {
+            throw new IllegalArgumentException(count + " coordinates need a vector of " + count + " values, got shape " + values.shape());
+        }
+        if ((long) count * order > MAX_INDEXES) {
+            throw new IllegalArgumentException(count + " entries of order " + order + " are more than coordinates can index");
+        }
+        int[] flat = new int[count * order];
+        MemorySegment.copy(at.segment(), INDEX, 0, flat, 0, flat.length);
+        return of(at.shape(), flat, values.toArray());
+    }
+
+    /**
      * The observations of a dense tensor in which NaN marks a missing entry: every non-NaN element
      * is observed, in row-major order.
      *
@@ -304,27 +325,39 @@ public final class Observations implements AutoCloseable {
 
     /**
      * Splits the entries at random into a training part and a validation part (for early stopping
-     * and model choice). The validation part has {@code round(validationFraction × count())}
-     * entries chosen uniformly without replacement; both parts keep the entries' original order. The
-     * same seed gives the same split, bit for bit.
+     * and model choice); the one hold-out rule of the library, used by training and by
+     * {@code Completion}. The validation part has {@code round(validationFraction × count())}
+     * entries, at least one when the fraction is positive, chosen uniformly without replacement
+     * (a partial Fisher–Yates shuffle driven by {@link SplittableRandom} with {@code seed}); at least
+     * one entry must be left to train on. A fraction of 0 gives an empty validation part. Both parts
+     * keep the entries' original order. The same seed gives the same split, bit for bit.
      *
-     * @param validationFraction share of entries held out, in [0, 1]
+     * @param validationFraction share of entries held out, in [0, 1)
      * @param seed seed of the random choice
      * @return two new observations (close the result)
+     * @throws IllegalArgumentException if the fraction is outside [0, 1) or the split would leave no
+     *     entry to train on
      */
     public Split split(double validationFraction, long seed) {
-        if (!(validationFraction >= 0.0 && validationFraction <= 1.0)) {
-            throw new IllegalArgumentException("the validation fraction is " + validationFraction + "; it must be in [0, 1]");
+        if (!(validationFraction >= 0.0 && validationFraction < 1.0)) {
+            throw new IllegalArgumentException("the validation fraction must be in [0, 1), got " + validationFraction);
         }
         int count = count();
         int held = (int) Math.round(validationFraction * count);
+        if (validationFraction > 0) {
+            held = Math.max(1, held);
+        }
+        if (count - held < 1) {
+            throw new IllegalArgumentException("holding out " + held + " of " + count + " observed entries leaves none to train on; "
+                    + "lower the validation fraction or observe more entries");
+        }
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
         }
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < held; i++) { // partial Fisher-Yates: the first `held` positions are a uniform sample
-            int j = i + random.nextInt(count - i);
+            int j = random.nextInt(i, count);
             int swap = order[i];
             order[i] = order[j];
             order[j] = swap;

@@ -2,6 +2,7 @@ package deeptensor.train;
 
 import deeptensor.model.Model;
 import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -226,20 +227,35 @@ public final class Trainer {
         return optimizer;
     }
 
-    /** Trains {@code model} (already initialized) on the split's training part, validating on its validation part. */
-    public TrainingResult fit(Model model, Split data) {
-        if (!data.shape().equals(model.shape())) {
-            throw new IllegalArgumentException("observations of shape " + data.shape() + " cannot train a model of shape " + model.shape());
+    /**
+     * Trains {@code model} (already initialized) on the split's training part, validating on its
+     * validation part (none when it is empty). Make the split with {@link Observations#split}.
+     */
+    public TrainingResult fit(Model model, Observations.Split data) {
+        if (!data.train().shape().equals(model.shape())) {
+            throw new IllegalArgumentException("observations of shape " + data.train().shape() + " cannot train a model of shape "
+                    + model.shape());
         }
         try (TrainingRun run = new TrainingRun(settings(), model, data)) {
             return run.run();
         }
     }
 
-    /** Trains {@code model} on all the given entries (no validation). */
-    public TrainingResult fit(Model model, Coordinates at, Tensor values) {
-        try (Split all = Split.holdOut(at, values, 0, 0)) {
+    /** Trains {@code model} on all the observed entries (no validation). */
+    public TrainingResult fit(Model model, Observations data) {
+        try (Observations.Split all = data.split(0, 0)) {
             return fit(model, all);
+        }
+    }
+
+    /**
+     * Trains {@code model} on all the entries {@code at} with {@code values} (no validation): the
+     * same as {@link #fit(Model, Observations)} on {@link Observations#of(Coordinates, Tensor)}, with
+     * its checks (one value per entry, finite values, no entry twice).
+     */
+    public TrainingResult fit(Model model, Coordinates at, Tensor values) {
+        try (Observations data = Observations.of(at, values)) {
+            return fit(model, data);
         }
     }
 

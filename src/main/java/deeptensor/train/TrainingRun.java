@@ -2,6 +2,7 @@ package deeptensor.train;
 
 import deeptensor.model.Batch;
 import deeptensor.model.Model;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,19 +25,20 @@ final class TrainingRun implements AutoCloseable {
     private final double lossScale;
     private final List<TrainingResult.Check> history = new ArrayList<>();
 
-    TrainingRun(Trainer.Settings settings, Model model, Split data) {
+    TrainingRun(Trainer.Settings settings, Model model, Observations.Split data) {
         this.settings = settings;
         this.model = model;
-        this.train = new Batch(data.trainCoordinates(), data.trainValues());
-        this.validation = data.hasValidation() ? new Batch(data.validationCoordinates(), data.validationValues()) : null;
-        int m = data.trainCoordinates().count();
+        this.train = new Batch(data.train().coordinates(), data.train().values());
+        this.validation = data.validation().count() > 0
+                ? new Batch(data.validation().coordinates(), data.validation().values()) : null;
+        int m = data.train().coordinates().count();
         this.sampler = settings.batchSize() > 0 && settings.batchSize() < m
-                ? new BatchSampler(data.trainCoordinates(), data.trainValues(), settings.batchSize(), settings.seed())
+                ? new BatchSampler(data.train().coordinates(), data.train().values(), settings.batchSize(), settings.seed())
                 : null;
         this.state = settings.optimizer().start(model.parameters().size());
         this.lastGood = new Snapshot(model, settings.optimizer());
         this.best = validation != null ? new Snapshot(model, settings.optimizer()) : null;
-        this.lossScale = meanSquare(data.trainValues());
+        this.lossScale = meanSquare(data.train().values());
     }
 
     TrainingResult run() {

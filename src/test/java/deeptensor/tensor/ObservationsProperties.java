@@ -64,13 +64,19 @@ class ObservationsProperties {
 
     @Test
     void splitPartitionsTheEntriesKeepingOrderAndValues() {
-        Properties.qt(200).forAll(longs().all(), doubles().between(0, 1), integers().between(0, 5)).checkAssert((seed, fraction, missingTenths) -> {
+        Properties.qt(200).forAll(longs().all(), doubles().between(0, 0.999), integers().between(0, 5)).checkAssert((seed, fraction, missingTenths) -> {
             try (Tensor dense = randomDense(seed, missingTenths / 10.0);
-                    Observations all = Observations.fromDense(dense);
-                    Observations.Split split = all.split(fraction, seed)) {
+                    Observations all = Observations.fromDense(dense)) {
+                long held = fraction > 0 ? Math.max(1, Math.round(fraction * all.count())) : 0;
+                if (all.count() - held < 1) {
+                    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> all.split(fraction, seed),
+                            "a split that leaves nothing to train on is refused");
+                    return;
+                }
+                try (Observations.Split split = all.split(fraction, seed)) {
                 Observations train = split.train();
                 Observations validation = split.validation();
-                assertEquals(Math.round(fraction * all.count()), validation.count());
+                assertEquals(held, validation.count());
                 assertEquals(all.count(), train.count() + validation.count());
                 long[] merged = new long[all.count()];
                 long[] trainOffsets = ObservationsTest.offsets(train);
@@ -84,6 +90,7 @@ class ObservationsProperties {
                     for (int i = 0; i < part.count(); i++) {
                         assertEquals(dense.getFlat(part.offset(i)), part.value(i));
                     }
+                }
                 }
             }
         });

@@ -64,9 +64,9 @@ class ObservationsTest {
         try (Observations none = Observations.of(Shape.of(3, 0), new int[0], new double[0])) {
             assertEquals(0, none.count());
             assertEquals(0.0, none.fraction());
-            try (Observations.Split split = none.split(0.5, 1)) {
-                assertEquals(0, split.train().count() + split.validation().count());
-            }
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> none.split(0.5, 1)).getMessage().contains("none to train on"),
+                    "nothing to split");
+            assertThrows(IllegalArgumentException.class, () -> none.split(0, 1), "no entry to train on either way");
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import deeptensor.model.Batch;
 import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -34,40 +35,41 @@ class SamplingTest {
         return values;
     }
 
+    /** The one hold-out rule (Observations.split), at its boundaries, as training uses it. */
     @Test
     void holdOutBoundaries() {
         try (Coordinates at = coordinates(10); Tensor values = offsetsAsValues(at); Tensor wrong = Tensor.zeros(9);
-             Tensor matrix = Tensor.zeros(2, 5)) {
-            assertThrows(IllegalArgumentException.class, () -> Split.holdOut(at, wrong, 0.2, 1), "9 values for 10 coordinates");
-            assertThrows(IllegalArgumentException.class, () -> Split.holdOut(at, matrix, 0.2, 1), "a matrix of 10 values");
+             Tensor matrix = Tensor.zeros(2, 5); Observations all = Observations.of(at, values)) {
+            assertThrows(IllegalArgumentException.class, () -> Observations.of(at, wrong), "9 values for 10 coordinates");
+            assertThrows(IllegalArgumentException.class, () -> Observations.of(at, matrix), "a matrix of 10 values");
             for (double bad : new double[] {-1e-300, 1, Double.NaN}) {
-                assertThrows(IllegalArgumentException.class, () -> Split.holdOut(at, values, bad, 1), "fraction " + bad);
+                assertThrows(IllegalArgumentException.class, () -> all.split(bad, 1), "fraction " + bad);
             }
-            try (Split none = Split.holdOut(at, values, 0, 1)) {
-                assertFalse(none.hasValidation());
-                assertEquals(10, none.trainCoordinates().count());
+            try (Observations.Split none = all.split(0, 1)) {
+                assertEquals(0, none.validation().count());
+                assertEquals(10, none.train().count());
             }
-            try (Split tiny = Split.holdOut(at, values, 0.01, 1)) { // round(0.1) = 0, raised to one held-out entry
-                assertTrue(tiny.hasValidation());
-                assertEquals(1, tiny.validationCoordinates().count());
-                assertEquals(9, tiny.trainCoordinates().count());
+            try (Observations.Split tiny = all.split(0.01, 1)) { // round(0.1) = 0, raised to one held-out entry
+                assertEquals(1, tiny.validation().count());
+                assertEquals(9, tiny.train().count());
             }
-            try (Split most = Split.holdOut(at, values, 0.9, 1)) { // round(9) = 9 held out, one left to train on
-                assertEquals(1, most.trainCoordinates().count());
-                assertEquals(9, most.validationCoordinates().count());
+            try (Observations.Split most = all.split(0.9, 1)) { // round(9) = 9 held out, one left to train on
+                assertEquals(1, most.train().count());
+                assertEquals(9, most.validation().count());
             }
         }
     }
 
     @Test
     void closingASplitReleasesItsParts() {
-        try (Coordinates at = coordinates(10); Tensor values = offsetsAsValues(at)) {
-            Split split = Split.holdOut(at, values, 0.3, 1);
-            Tensor train = split.trainValues(), validation = split.validationValues();
+        try (Coordinates at = coordinates(10); Tensor values = offsetsAsValues(at); Observations all = Observations.of(at, values)) {
+            Observations.Split split = all.split(0.3, 1);
+            Tensor train = split.train().values(), validation = split.validation().values();
             split.close();
             assertFalse(train.isOpen());
             assertFalse(validation.isOpen());
             assertTrue(values.isOpen(), "the input is not the split's to close");
+            assertTrue(all.values().isOpen(), "the observations are not the split's to close");
         }
     }
 

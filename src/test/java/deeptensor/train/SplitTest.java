@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import deeptensor.model.Batch;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Shape;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,16 +20,17 @@ class SplitTest {
     void holdOutPartitionsTheEntriesKeepingValues() {
         Shape shape = Shape.of(5, 6, 7);
         try (Problems.Observed problem = Problems.lowRankCp(shape, 2, 100, 3);
-             Split split = Split.holdOut(problem.at(), problem.values(), 0.25, 4)) {
-            assertEquals(75, split.trainCoordinates().count());
-            assertEquals(25, split.validationCoordinates().count());
+             Observations all = Observations.of(problem.at(), problem.values());
+             Observations.Split split = all.split(0.25, 4)) {
+            assertEquals(75, split.train().coordinates().count());
+            assertEquals(25, split.validation().coordinates().count());
             Map<Long, Double> seen = new HashMap<>();
             for (int e = 0; e < 75; e++) {
-                seen.put(split.trainCoordinates().offset(e), split.trainValues().getFlat(e));
+                seen.put(split.train().coordinates().offset(e), split.train().values().getFlat(e));
             }
             for (int e = 0; e < 25; e++) {
-                assertFalse(seen.containsKey(split.validationCoordinates().offset(e)), "train and validation overlap");
-                seen.put(split.validationCoordinates().offset(e), split.validationValues().getFlat(e));
+                assertFalse(seen.containsKey(split.validation().coordinates().offset(e)), "train and validation overlap");
+                seen.put(split.validation().coordinates().offset(e), split.validation().values().getFlat(e));
             }
             assertEquals(100, seen.size());
             for (int e = 0; e < 100; e++) {
@@ -39,10 +41,10 @@ class SplitTest {
 
     @Test
     void badFractionsAreRejected() {
-        try (Problems.Observed problem = Problems.lowRankCp(Shape.of(3, 3), 1, 2, 3)) {
-            assertThrows(IllegalArgumentException.class, () -> Split.holdOut(problem.at(), problem.values(), 1.0, 1));
-            IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-                    () -> Split.holdOut(problem.at(), problem.values(), 0.9, 1));
+        try (Problems.Observed problem = Problems.lowRankCp(Shape.of(3, 3), 1, 2, 3);
+             Observations all = Observations.of(problem.at(), problem.values())) {
+            assertThrows(IllegalArgumentException.class, () -> all.split(1.0, 1));
+            IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> all.split(0.9, 1));
             assertTrue(none.getMessage().contains("none to train on"), none.getMessage());
         }
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import deeptensor.model.CP;
 import deeptensor.model.Model;
 import deeptensor.model.Tucker;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,7 +106,8 @@ class TrainerTest {
     @Test
     void earlyStoppingKeepsTheBestValidationState() {
         try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
-             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Observations entries = Observations.of(problem.at(), problem.values());
+             Observations.Split split = entries.split(0.3, 12);
              Model model = CP.shallow().build(SHAPE)) {
             Initializer.gaussian(0.5).initialize(model, 13);
             TrainingResult result = new Trainer().optimizer(Optimizer.adam(0.05)).maxSteps(20_000).checkEvery(20).patience(5)
@@ -123,7 +125,8 @@ class TrainerTest {
         // A step so small that neither loss moves: the validation loss never improves after the first
         // check, but the training loss is not falling either, so patience must not run out.
         try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
-             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Observations entries = Observations.of(problem.at(), problem.values());
+             Observations.Split split = entries.split(0.3, 12);
              Model model = CP.deep(3).build(SHAPE)) {
             Initializer.gaussian(1e-3).initialize(model, 13);
             TrainingResult result = new Trainer().optimizer(Optimizer.gradientDescent(1e-6)).maxSteps(400).checkEvery(10).patience(2)
@@ -194,7 +197,8 @@ class TrainerTest {
         // the parameters of the step it is labelled with, so that resuming continues from there.
         Path file = directory.resolve("validated.ckpt");
         try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 2, 40, 3);
-             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 4);
+             Observations entries = Observations.of(problem.at(), problem.values());
+             Observations.Split split = entries.split(0.3, 4);
              Model model = CP.deep(2).rank(6).build(SHAPE);
              Model reference = CP.deep(2).rank(6).build(SHAPE)) {
             Initializer.endToEnd(0.2).initialize(model, 6);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import deeptensor.model.CP;
 import deeptensor.model.Model;
 import deeptensor.tensor.Shape;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,7 +252,8 @@ class TrainingRulesTest {
         for (int patience : new int[] {1, 3}) {
             for (boolean keepBest : new boolean[] {true, false}) {
                 try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
-                     Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+                     Observations entries = Observations.of(problem.at(), problem.values());
+                     Observations.Split split = entries.split(0.3, 12);
                      Model model = CP.shallow().build(SHAPE)) {
                     Initializer.gaussian(0.5).initialize(model, 13);
                     TrainingResult result = new Trainer().optimizer(Optimizer.adam(0.05)).maxSteps(20_000).checkEvery(20)
@@ -302,7 +304,8 @@ class TrainingRulesTest {
     @Test
     void aStalledRunAfterFittingDoesNotUsePatience() {
         try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
-             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Observations entries = Observations.of(problem.at(), problem.values());
+             Observations.Split split = entries.split(0.3, 12);
              Model model = CP.shallow().build(SHAPE)) {
             Initializer.gaussian(0.5).initialize(model, 13);
             new Trainer().optimizer(Optimizer.adam(0.05)).maxSteps(60).checkEvery(20).fit(model, split);
@@ -322,7 +325,8 @@ class TrainingRulesTest {
     @Test
     void keepBestRestoresTheBestCheckAtTheStepBudgetToo() {
         try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
-             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Observations entries = Observations.of(problem.at(), problem.values());
+             Observations.Split split = entries.split(0.3, 12);
              Model model = CP.shallow().build(SHAPE)) {
             Initializer.gaussian(0.5).initialize(model, 13);
             TrainingResult result = new Trainer().optimizer(Optimizer.adam(0.05)).maxSteps(1000).checkEvery(20).fit(model, split);
@@ -435,7 +439,8 @@ class TrainingRulesTest {
     @Test
     void keepBestBeforeAnyCheckLeavesTheParametersOfTheLastStep() {
         try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
-             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Observations entries = Observations.of(problem.at(), problem.values());
+             Observations.Split split = entries.split(0.3, 12);
              Model kept = CP.shallow().build(SHAPE);
              Model plain = CP.shallow().build(SHAPE)) {
             Initializer.gaussian(0.5).initialize(kept, 13);
@@ -486,7 +491,8 @@ class TrainingRulesTest {
     @Test
     void closingARunReleasesItsBuffers() throws ReflectiveOperationException {
         try (Problems.Observed problem = Problems.lowRankCp(SHAPE, 3, 50, 11);
-             Split split = Split.holdOut(problem.at(), problem.values(), 0.3, 12);
+             Observations entries = Observations.of(problem.at(), problem.values());
+             Observations.Split split = entries.split(0.3, 12);
              Model model = CP.shallow().build(SHAPE)) {
             Initializer.gaussian(0.5).initialize(model, 13);
             Trainer.Settings settings = new Trainer().optimizer(Optimizer.adam(0.01)).batchSize(5).maxSteps(3).settings();
@@ -512,7 +518,7 @@ class TrainingRulesTest {
             for (int i = 0; i < owned.size(); i++) {
                 assertFalse(owned.get(i).isOpen(), "buffer " + i + " is still open after close()");
             }
-            assertTrue(split.trainValues().isOpen(), "the data are not the run's to close");
+            assertTrue(split.train().values().isOpen(), "the data are not the run's to close");
         }
     }
 
