@@ -38,8 +38,9 @@ class LayerRulesTest {
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("deeptensor.internal", Set.of()),
             Map.entry("deeptensor.tensor", Set.of()),
-            Map.entry("deeptensor.kernel", Set.of("deeptensor.tensor")),
-            Map.entry("deeptensor.kernel.simd", Set.of("deeptensor.tensor", "deeptensor.kernel")),
+            Map.entry("deeptensor.kernel.internal", Set.of("deeptensor.tensor")),
+            Map.entry("deeptensor.kernel", Set.of("deeptensor.tensor", "deeptensor.kernel.internal")),
+            Map.entry("deeptensor.kernel.simd", Set.of("deeptensor.tensor", "deeptensor.kernel", "deeptensor.kernel.internal")),
             Map.entry("deeptensor.linalg", Set.of("deeptensor.tensor", "deeptensor.kernel")),
             Map.entry("deeptensor.io", Set.of("deeptensor.tensor", "deeptensor.kernel", "deeptensor.internal")),
             Map.entry("deeptensor.model", BELOW_MODELS),

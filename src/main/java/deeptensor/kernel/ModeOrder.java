@@ -11,13 +11,13 @@ import deeptensor.tensor.Tensor;
  * depends only on which modes are done, so a dynamic program over the subsets of modes finds the
  * cheapest order exactly in {@code O(2^k · k)} for {@code k} products.
  */
-public final class ModeOrder {
+final class ModeOrder {
 
     private ModeOrder() {
     }
 
     /** The modes with a non-null matrix, in the cheapest order to apply them to {@code shape}. */
-    public static int[] cheapest(Shape shape, Tensor[] matrices) {
+    static int[] cheapest(Shape shape, Tensor[] matrices) {
         int[] modes = modesWithMatrix(matrices);
         int k = modes.length;
         if (k > 20) {
@@ -55,7 +55,7 @@ public final class ModeOrder {
     }
 
     /** Flops of applying the products in {@code order}. */
-    public static double flops(Shape shape, Tensor[] matrices, int[] order) {
+    static double flops(Shape shape, Tensor[] matrices, int[] order) {
         double flops = 0;
         int[] current = shape.dims();
         for (int mode : order) {

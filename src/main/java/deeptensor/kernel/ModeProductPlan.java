@@ -1,5 +1,6 @@
 package deeptensor.kernel;
 
+import deeptensor.kernel.internal.ShapeChecks;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 
@@ -9,7 +10,7 @@ import deeptensor.tensor.Tensor;
  * objects: the form for hot loops that repeat the same product on changing values (a model's
  * reconstruction at every training step). {@link TensorOps#multiModeProduct} plans and runs once.
  *
- * <p>The order is the cheapest by {@link ModeOrder}. Intermediates are views into a caller-given
+ * <p>The order is the cheapest, found by an exact dynamic program over subsets of modes. Intermediates are views into a caller-given
  * workspace of {@link #workspaceSize} elements, alternating between its two halves; several plans
  * may share one workspace if they run one after another. The input and matrices are the caller's
  * tensors, read at each run, so their values may change between runs (their shapes may not).
@@ -34,6 +35,14 @@ public final class ModeProductPlan {
         this.target = target;
         this.workspace = workspace;
         this.zeroResult = zeroResult;
+    }
+
+    /**
+     * Flops of the multi-mode product of a tensor of shape {@code input} by {@code matrices} (null
+     * entries skip their mode) in the cheapest order, the order a plan runs in.
+     */
+    public static double flops(Shape input, Tensor[] matrices) {
+        return ModeOrder.flops(input, matrices, ModeOrder.cheapest(input, matrices));
     }
 
     /** Workspace elements a plan for these inputs needs (two halves of the largest intermediate; at least 1). */

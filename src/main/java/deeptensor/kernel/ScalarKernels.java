@@ -1,5 +1,6 @@
 package deeptensor.kernel;
 
+import deeptensor.kernel.internal.ShapeChecks;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -192,16 +193,6 @@ final class ScalarKernels implements Kernels {
     }
 
     /** Shape of the mode-n unfolding of a tensor of {@code shape}. */
-    static Shape unfoldedShape(Shape shape, int mode) {
-        long before = shape.sizeOf(0, mode), after = shape.sizeOf(mode + 1, shape.order());
-        long columns = before > Integer.MAX_VALUE || after > Integer.MAX_VALUE ? Long.MAX_VALUE : before * after;
-        if (columns > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("the mode-" + mode + " unfolding of shape " + shape + " has " + columns
-                    + " columns, more than a matrix can have");
-        }
-        return Shape.of(shape.dim(mode), (int) columns);
-    }
-
     /** TensorLy's column: the row-major position of the index with {@code mode} removed. */
     private static long unfoldedColumn(Shape shape, int mode, int[] index) {
         long column = 0;

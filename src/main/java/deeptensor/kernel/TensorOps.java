@@ -1,5 +1,6 @@
 package deeptensor.kernel;
 
+import deeptensor.kernel.internal.ShapeChecks;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -35,7 +36,7 @@ public final class TensorOps {
 
     /**
      * {@code out = x ×_n matrices[n]} for every non-null {@code matrices[n]}, in the order of least
-     * flops ({@link ModeOrder}). Intermediates go into {@code workspace}, which must hold at least
+     * flops (an exact dynamic program over subsets of modes). Intermediates go into {@code workspace}, which must hold at least
      * {@link #multiModeWorkspace(Shape, Tensor[])} elements (it may be null when no intermediate is
      * needed, as for a single product); no off-heap allocation, but the plan, its order and its views
      * are made per call: code that repeats a product should keep a {@link ModeProductPlan}.
@@ -91,10 +92,7 @@ public final class TensorOps {
 
     /** The shape of the mode-{@code mode} unfolding of a tensor of {@code shape} (TensorLy's order). */
     public static Shape unfoldedShape(Shape shape, int mode) {
-        if (mode < 0 || mode >= shape.order()) {
-            throw new IllegalArgumentException("mode " + mode + " does not exist in shape " + shape);
-        }
-        return ScalarKernels.unfoldedShape(shape, mode);
+        return ShapeChecks.unfoldedShape(shape, mode);
     }
 
     /** See {@link Kernels#gather}. */

@@ -1,6 +1,5 @@
 package deeptensor.model;
 
-import deeptensor.kernel.ModeOrder;
 import deeptensor.kernel.ModeProductPlan;
 import deeptensor.kernel.TensorOps;
 import deeptensor.tensor.Coordinates;
@@ -132,11 +131,11 @@ public final class TuckerModel extends Model {
     public double denseCost(int m) {
         Shape shape = shape();
         // Reconstruction; dℓ/dG costs the same (the same products in reverse order, transposed).
-        double flops = 2 * ModeOrder.flops(core.shape(), matrices, ModeOrder.cheapest(core.shape(), matrices));
+        double flops = 2 * ModeProductPlan.flops(core.shape(), matrices);
         for (int n = 0; n < matrices.length; n++) {
             Tensor[] others = matrices.clone();
             others[n] = null;
-            flops += ModeOrder.flops(core.shape(), others, ModeOrder.cheapest(core.shape(), others));
+            flops += ModeProductPlan.flops(core.shape(), others);
             flops += 2.0 * shape.size() * core.dim(n);
         }
         return flops + 4.0 * m;

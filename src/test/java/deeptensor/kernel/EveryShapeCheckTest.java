@@ -1,5 +1,6 @@
 package deeptensor.kernel;
 
+import deeptensor.kernel.internal.ShapeChecks;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

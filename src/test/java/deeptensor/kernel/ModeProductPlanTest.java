@@ -1,5 +1,6 @@
 package deeptensor.kernel;
 
+import deeptensor.kernel.internal.ShapeChecks;
 import static deeptensor.testing.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,7 @@
 package deeptensor.kernel.simd;
 
 import deeptensor.kernel.Kernels;
-import deeptensor.kernel.ShapeChecks;
+import deeptensor.kernel.internal.ShapeChecks;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Tensor;
 import jdk.incubator.vector.DoubleVector;

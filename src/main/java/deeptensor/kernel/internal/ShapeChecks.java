@@ -1,11 +1,11 @@
-package deeptensor.kernel;
+package deeptensor.kernel.internal;
 
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 
 /**
- * The argument checks every {@link Kernels} implementation runs before touching memory, so that all
+ * The argument checks every {@link deeptensor.kernel.Kernels} implementation runs before touching memory, so that all
  * implementations reject the same inputs with the same messages. Each method throws
  * {@link IllegalArgumentException} naming the shapes involved.
  */
@@ -75,14 +75,14 @@ public final class ShapeChecks {
     // On valid input they allocate nothing (messages and Shapes are built only on failure), so the
     // kernels' "no allocation" promise holds with the checks on.
 
-    /** Checks {@link Kernels#cpReconstruct} and returns R. */
+    /** Checks {@link deeptensor.kernel.Kernels#cpReconstruct} and returns R. */
     public static int cpReconstruct(Tensor[] factors, Tensor out) {
         int rank = cpFactors("CP reconstruction", out.shape(), factors);
         distinct("CP reconstruction", out, factors);
         return rank;
     }
 
-    /** Checks {@link Kernels#mttkrp} and returns R. */
+    /** Checks {@link deeptensor.kernel.Kernels#mttkrp} and returns R. */
     public static int mttkrp(Tensor x, Tensor[] factors, int mode, Tensor out) {
         mode("MTTKRP", x, mode);
         matrix("MTTKRP output", out);
@@ -93,46 +93,65 @@ public final class ShapeChecks {
         return rank;
     }
 
-    /** Checks {@link Kernels#gram}. */
+    /** Checks {@link deeptensor.kernel.Kernels#gram}. */
     public static void gram(Tensor a, Tensor out) {
         matrix("Gram input", a);
         matrixShape("Gram output", a.cols(), a.cols(), out);
         distinct("Gram", out, a);
     }
 
-    /** Checks {@link Kernels#unfold}. */
+    /**
+     * The shape of the mode-{@code mode} unfolding of {@code shape}: {@code dₙ × Π_{m≠n} d_m}.
+     *
+     * @throws IllegalArgumentException if the mode does not exist or the unfolding would have more
+     *     columns than a matrix can
+     */
+    public static Shape unfoldedShape(Shape shape, int mode) {
+        if (mode < 0 || mode >= shape.order()) {
+            throw new IllegalArgumentException("mode " + mode + " does not exist in shape " + shape);
+        }
+        long before = shape.sizeOf(0, mode), after = shape.sizeOf(mode + 1, shape.order());
+        long columns = before * after; // at most the shape's size, which Shape keeps within a long
+        if (columns > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the mode-" + mode + " unfolding of shape " + shape + " has " + columns
+                    + " columns, more than a matrix can have");
+        }
+        return Shape.of(shape.dim(mode), (int) columns);
+    }
+
+    /** Checks {@link deeptensor.kernel.Kernels#unfold}. */
     public static void unfold(Tensor x, int mode, Tensor out) {
         mode("unfold", x, mode);
         if (!isUnfolding(x.shape(), mode, out)) {
-            sameShape("unfolding", TensorOps.unfoldedShape(x.shape(), mode), out);
+            sameShape("unfolding", unfoldedShape(x.shape(), mode), out);
         }
         distinct("unfold", out, x);
     }
 
-    /** Checks {@link Kernels#fold}. */
+    /** Checks {@link deeptensor.kernel.Kernels#fold}. */
     public static void fold(Tensor matrix, int mode, Tensor out) {
         mode("fold", out, mode);
         if (!isUnfolding(out.shape(), mode, matrix)) {
-            sameShape("matrix to fold", TensorOps.unfoldedShape(out.shape(), mode), matrix);
+            sameShape("matrix to fold", unfoldedShape(out.shape(), mode), matrix);
         }
         distinct("fold", out, matrix);
     }
 
-    /** Checks {@link Kernels#gather}. */
+    /** Checks {@link deeptensor.kernel.Kernels#gather}. */
     public static void gather(Tensor x, Coordinates at, Tensor values) {
         coordinates("gather", at, x.shape());
         perEntry("gather", at, values);
         distinct("gather", values, x);
     }
 
-    /** Checks {@link Kernels#scatter}. */
+    /** Checks {@link deeptensor.kernel.Kernels#scatter}. */
     public static void scatter(Coordinates at, Tensor weights, Tensor out) {
         coordinates("scatter", at, out.shape());
         perEntry("scatter", at, weights);
         distinct("scatter", out, weights);
     }
 
-    /** Checks {@link Kernels#cpEvaluate} and returns R. */
+    /** Checks {@link deeptensor.kernel.Kernels#cpEvaluate} and returns R. */
     public static int cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
         int rank = cpFactors("CP evaluation", at.shape(), factors);
         perEntry("CP evaluation", at, values);
@@ -140,7 +159,7 @@ public final class ShapeChecks {
         return rank;
     }
 
-    /** Checks {@link Kernels#cpScatter} and returns R. */
+    /** Checks {@link deeptensor.kernel.Kernels#cpScatter} and returns R. */
     public static int cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
         mode("CP scatter", factors.length, mode);
         matrix("CP scatter output", out);
@@ -152,7 +171,7 @@ public final class ShapeChecks {
         return rank;
     }
 
-    /** Checks {@link Kernels#tuckerEvaluate}. */
+    /** Checks {@link deeptensor.kernel.Kernels#tuckerEvaluate}. */
     public static void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
         tuckerFactors("Tucker evaluation", core.shape(), at.shape(), factors, -1);
         perEntry("Tucker evaluation", at, values);
@@ -160,7 +179,7 @@ public final class ShapeChecks {
         distinct("Tucker evaluation", values, factors);
     }
 
-    /** Checks {@link Kernels#tuckerScatterCore}. */
+    /** Checks {@link deeptensor.kernel.Kernels#tuckerScatterCore}. */
     public static void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
         tuckerFactors("Tucker core scatter", out.shape(), at.shape(), factors, -1);
         perEntry("Tucker core scatter", at, weights);
@@ -168,7 +187,7 @@ public final class ShapeChecks {
         distinct("Tucker core scatter", out, weights);
     }
 
-    /** Checks {@link Kernels#tuckerScatterFactor}. */
+    /** Checks {@link deeptensor.kernel.Kernels#tuckerScatterFactor}. */
     public static void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
         mode("Tucker factor scatter", factors.length, mode);
         tuckerFactors("Tucker factor scatter", core.shape(), at.shape(), factors, mode);
@@ -178,14 +197,14 @@ public final class ShapeChecks {
         distinct("Tucker factor scatter", out, factors);
     }
 
-    /** Checks {@link Kernels#ttEvaluate}. */
+    /** Checks {@link deeptensor.kernel.Kernels#ttEvaluate}. */
     public static void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values) {
         ttCores("TT evaluation", at.shape(), cores);
         perEntry("TT evaluation", at, values);
         distinct("TT evaluation", values, cores);
     }
 
-    /** Checks {@link Kernels#ttScatterCore}. */
+    /** Checks {@link deeptensor.kernel.Kernels#ttScatterCore}. */
     public static void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
         ttCores("TT core scatter", at.shape(), cores);
         if (k < 0 || k >= cores.length) {
