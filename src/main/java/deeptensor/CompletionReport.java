@@ -12,6 +12,7 @@ import deeptensor.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The report of a completion: how well the observed entries are fitted, on the training part and on
@@ -37,6 +38,8 @@ import java.util.Locale;
  *                            tensor train, the numerical ranks of the TT unfoldings of the completed
  *                            tensor; Tucker, none (its multilinear ranks are {@code modeRanks}; see
  *                            {@link deeptensor.metrics.CoreSlices} for the core-slice measures)
+ * @param structureName       what {@code structureRanks} count: "significant components" (CP), "TT ranks"
+ *                            (tensor train), or empty when there are none
  * @param observed            number of observed entries (training and validation)
  * @param seed                the seed of the fit
  * @param candidates          what was compared on the validation entries (baselines and models), with their
@@ -46,7 +49,7 @@ import java.util.Locale;
 public record CompletionReport(String model, long steps, StopReason stopReason, String stopMessage, double seconds,
                                double trainMse, double validationMse, double trainRelativeError, double validationRelativeError,
                                int[] modeRanks, double[] modeEffectiveRanks, double[][] modeSingularValues, int[] structureRanks,
-                               int observed, long seed, List<Candidate> candidates) {
+                               String structureName, int observed, long seed, List<Candidate> candidates) {
 
     /**
      * One method compared on the held-out observed entries.
@@ -58,8 +61,66 @@ public record CompletionReport(String model, long steps, StopReason stopReason, 
     public record Candidate(String name, double validationRelativeError, boolean kept) {
     }
 
+    /** Copies the arrays in, so that the report is a value: the accessors return copies too. */
     public CompletionReport {
         candidates = List.copyOf(candidates);
+        modeRanks = modeRanks.clone();
+        modeEffectiveRanks = modeEffectiveRanks.clone();
+        modeSingularValues = deepCopy(modeSingularValues);
+        structureRanks = structureRanks.clone();
+        Objects.requireNonNull(structureName, "structureName");
+    }
+
+    private static double[][] deepCopy(double[][] rows) {
+        double[][] copy = rows.clone();
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = copy[i].clone();
+        }
+        return copy;
+    }
+
+    /** Numerical rank of every mode-n unfolding (a copy). */
+    @Override
+    public int[] modeRanks() {
+        return modeRanks.clone();
+    }
+
+    /** Effective rank of every mode-n unfolding (a copy). */
+    @Override
+    public double[] modeEffectiveRanks() {
+        return modeEffectiveRanks.clone();
+    }
+
+    /** The n-mode singular values (a copy). */
+    @Override
+    public double[][] modeSingularValues() {
+        return deepCopy(modeSingularValues);
+    }
+
+    /** The model-specific ranks (a copy). */
+    @Override
+    public int[] structureRanks() {
+        return structureRanks.clone();
+    }
+
+    /** Equal when every component is equal, arrays compared element by element. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CompletionReport r && model.equals(r.model) && steps == r.steps && stopReason == r.stopReason
+                && Objects.equals(stopMessage, r.stopMessage) && Double.compare(seconds, r.seconds) == 0
+                && Double.compare(trainMse, r.trainMse) == 0 && Double.compare(validationMse, r.validationMse) == 0
+                && Double.compare(trainRelativeError, r.trainRelativeError) == 0
+                && Double.compare(validationRelativeError, r.validationRelativeError) == 0 && Arrays.equals(modeRanks, r.modeRanks)
+                && Arrays.equals(modeEffectiveRanks, r.modeEffectiveRanks) && Arrays.deepEquals(modeSingularValues, r.modeSingularValues)
+                && Arrays.equals(structureRanks, r.structureRanks) && structureName.equals(r.structureName) && observed == r.observed
+                && seed == r.seed && candidates.equals(r.candidates);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(model, steps, stopReason, stopMessage, seconds, trainMse, validationMse, trainRelativeError,
+                validationRelativeError, Arrays.hashCode(modeRanks), Arrays.hashCode(modeEffectiveRanks), Arrays.deepHashCode(modeSingularValues),
+                Arrays.hashCode(structureRanks), structureName, observed, seed, candidates);
     }
 
     /** Relative threshold of the numerical ranks. */
@@ -84,21 +145,25 @@ public record CompletionReport(String model, long steps, StopReason stopReason, 
             modeRanks[n] = ModeSpectra.numericalRank(spectra[n], RANK_THRESHOLD);
         }
         int[] structure;
+        String structureName = "";
         if (model instanceof CpModel cp) {
             structure = new int[] {ComponentNorms.of(cp).numericalRank(RANK_THRESHOLD)};
+            structureName = "significant components";
         } else if (model == null || model instanceof TuckerModel) {
             // Core-slice counts (CoreSlices) depend on how the optimizer spreads weight over unused
             // slices and columns whose products cancel; the mode ranks above are the reliable answer.
             structure = new int[0];
         } else {
             double[][] tt = UnfoldingSpectra.ttSingularValues(completed);
+            structureName = "TT ranks";
             structure = new int[tt.length];
             for (int k = 0; k < tt.length; k++) {
                 structure[k] = ModeSpectra.numericalRank(tt[k], RANK_THRESHOLD);
             }
         }
         return new CompletionReport(description, steps, reason, message, seconds, trainMse, validationMse, trainRelativeError,
-                validationRelativeError, modeRanks, UnfoldingSpectra.effectiveRanks(spectra), spectra, structure, observed, seed, candidates);
+                validationRelativeError, modeRanks, UnfoldingSpectra.effectiveRanks(spectra), spectra, structure, structureName, observed, seed,
+                candidates);
     }
 
     /** A few readable lines. */
@@ -110,7 +175,7 @@ public record CompletionReport(String model, long steps, StopReason stopReason, 
                         trainMse, trainRelativeError, validationMse, validationRelativeError)
                 + String.format(Locale.ROOT, "  ranks found per mode: %s; effective ranks: %s%s",
                         Arrays.toString(modeRanks), format(modeEffectiveRanks),
-                        structureRanks.length == 0 ? "" : "; " + structureName() + ": " + Arrays.toString(structureRanks))
+                        structureRanks.length == 0 ? "" : "; " + structureName + ": " + Arrays.toString(structureRanks))
                 + candidatesText();
     }
 
@@ -126,10 +191,6 @@ public record CompletionReport(String model, long steps, StopReason stopReason, 
             }
         }
         return text.toString();
-    }
-
-    private String structureName() {
-        return model.startsWith("CP") ? "significant components" : "TT ranks";
     }
 
     private static String format(double[] values) {
@@ -168,6 +229,7 @@ public record CompletionReport(String model, long steps, StopReason stopReason, 
             json.append(']');
         }
         json.append("],\"structureRanks\":").append(Arrays.toString(structureRanks));
+        json.append(",\"structureName\":").append(quote(structureName));
         json.append(",\"seed\":").append(seed);
         json.append(",\"candidates\":[");
         for (int i = 0; i < candidates.size(); i++) {

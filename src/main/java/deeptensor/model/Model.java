@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>Owns its parameters and workspaces: close it.
  */
-public abstract class Model implements AutoCloseable {
+public abstract sealed class Model implements AutoCloseable permits CpModel, TuckerModel, TensorTrainModel {
 
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
 
