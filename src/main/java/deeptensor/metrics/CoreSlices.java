@@ -8,8 +8,12 @@ import deeptensor.model.TuckerModel;
  */
 public final class CoreSlices {
 
-    /** The thresholds the AISTATS code counts above. */
-    public static final double[] AISTATS_THRESHOLDS = {0.1, 1, 10};
+    private static final double[] AISTATS_THRESHOLDS = {0.1, 1, 10};
+
+    /** The thresholds the AISTATS 2024 code counts core-slice norms above: 0.1, 1 and 10 (a new array each call). */
+    public static double[] aistatsThresholds() {
+        return AISTATS_THRESHOLDS.clone();
+    }
 
     private final double[][] norms;
 

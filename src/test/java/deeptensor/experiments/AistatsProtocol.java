@@ -53,19 +53,19 @@ public final class AistatsProtocol {
                         CompletionErrors errors = CompletionErrors.of(completed, data.truth, data.train);
                         System.out.printf(Locale.ROOT, "  step %d (epoch %.0f): train MSE %.3e, test MSE %.3e, mode-0 core slices > 0.1/1/10 %s, %.0f s%n",
                                 progress.step(), (double) progress.step() / stepsPerEpoch, errors.observedMse(), errors.unobservedMse(),
-                                Arrays.toString(CoreSlices.of(model).countsAbove(CoreSlices.AISTATS_THRESHOLDS)[0]), progress.elapsedSeconds());
+                                Arrays.toString(CoreSlices.of(model).countsAbove(CoreSlices.aistatsThresholds())[0]), progress.elapsedSeconds());
                     });
             TrainingResult result = trainer.fit(model, data.train, data.trainValues);
             model.reconstruct(completed);
             CompletionErrors errors = CompletionErrors.of(completed, data.truth, data.train);
-            int[][] slices = CoreSlices.of(model).countsAbove(CoreSlices.AISTATS_THRESHOLDS);
+            int[][] slices = CoreSlices.of(model).countsAbove(CoreSlices.aistatsThresholds());
             double[][] spectra = UnfoldingSpectra.modeSingularValues(completed);
             System.out.printf(Locale.ROOT, "depth %d, %d epochs (%d steps, batch %d, Adam lr %s, std_init %s): test MSE %.4e, train MSE %.4e, "
                             + "%.1f s (%.2f ms/step), %s%n", depth, epochs, result.steps(), batch, lr, stdInit, errors.unobservedMse(),
                     errors.observedMse(), result.elapsedSeconds(), 1e3 * result.elapsedSeconds() / Math.max(1, result.steps()), result.reason());
             for (int n = 0; n < 3; n++) {
                 System.out.printf(Locale.ROOT, "  mode %d: core-slice norms > 0.1/1/10: %s; HOSVD singular values > 0.1/1/10: %s%n", n,
-                        Arrays.toString(slices[n]), Arrays.toString(UnfoldingSpectra.countsAbove(spectra[n], CoreSlices.AISTATS_THRESHOLDS)));
+                        Arrays.toString(slices[n]), Arrays.toString(UnfoldingSpectra.countsAbove(spectra[n], CoreSlices.aistatsThresholds())));
             }
             double[] top = Arrays.copyOf(CoreSlices.of(model).norms(0), 25);
             Arrays.sort(top);

@@ -156,7 +156,7 @@ class MetricsTest {
             for (int i = 0; i < core.length; i++) {
                 model.core().setFlat(i, core[i]);
             }
-            int[][] counts = CoreSlices.of(model).countsAbove(CoreSlices.AISTATS_THRESHOLDS);
+            int[][] counts = CoreSlices.of(model).countsAbove(CoreSlices.aistatsThresholds());
             assertArrayEquals(new int[] {2, 1, 0}, counts[0]);
             assertArrayEquals(new int[] {1, 1, 1}, counts[1]);
         }
