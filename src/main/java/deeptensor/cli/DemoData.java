@@ -1,6 +1,6 @@
 package deeptensor.cli;
 
-import deeptensor.io.Npy;
+import deeptensor.io.TensorFiles;
 import deeptensor.tensor.Observations;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -33,7 +33,7 @@ final class DemoData {
                 }
                 Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
             }
-            Tensor pixels = Npy.read(copy);
+            Tensor pixels = TensorFiles.readTensor(copy);
             for (long i = 0; i < pixels.size(); i++) {
                 pixels.setFlat(i, pixels.getFlat(i) / 255.0);
             }

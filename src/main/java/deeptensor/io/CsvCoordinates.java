@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * comment, blank lines, shapes, duplicates and every refusal are as for {@link Tns}; in addition
  * an empty field (as from a trailing comma) is refused.
  */
-public final class CsvCoordinates {
+final class CsvCoordinates {
 
     private CsvCoordinates() {
     }

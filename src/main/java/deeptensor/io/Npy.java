@@ -44,7 +44,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Every bad file is refused with a {@link FormatException} naming the file, the byte offset and
  * the problem; {@code docs/formats.md} lists what is accepted and refused.
  */
-public final class Npy {
+final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** Bytes per read or write chunk: a multiple of every item size, small enough to stay in cache. */

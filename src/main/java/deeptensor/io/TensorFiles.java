@@ -7,7 +7,9 @@ import java.nio.file.Path;
 
 /**
  * Reads and writes any of the supported formats, chosen by the file name's extension
- * ({@link FileFormat#of}): the entry point for tools that take "a tensor file".
+ * ({@link FileFormat#of}): the one way into and out of tensor files (the per-format readers and
+ * writers behind it are package-private). Entry lists to predict at, which are not tensors, have
+ * their own reader, {@link CoordinateLists}.
  */
 public final class TensorFiles {
 
@@ -32,6 +34,19 @@ public final class TensorFiles {
             case TNS -> new TensorFile.Sparse(file, FileFormat.TNS, Tns.read(file, options));
             case CSV -> new TensorFile.Sparse(file, FileFormat.CSV, CsvCoordinates.read(file, options));
         };
+    }
+
+    /**
+     * Reads the dense array of a {@code .npy} file (NaN marking missing entries, if any); the caller
+     * owns the tensor.
+     *
+     * @throws FormatException if the file is not a {@code .npy} file or its content is bad
+     */
+    public static Tensor readTensor(Path file) throws IOException {
+        if (FileFormat.of(file) != FileFormat.NPY) {
+            throw FormatException.ofFile(file, "holds observed entries, not a dense array; read it with readObservations or read");
+        }
+        return Npy.read(file);
     }
 
     /**

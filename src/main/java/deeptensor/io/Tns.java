@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * numbers, repeated coordinates (unless {@link Duplicates#SUM} or {@link Duplicates#LAST_WINS} is
  * chosen), lines longer than 64 KiB.
  */
-public final class Tns {
+final class Tns {
 
     private Tns() {
     }

@@ -19,6 +19,13 @@ final class Cli {
     private Cli() {
     }
 
+    /** The header of an {@code .npy} file, read through the public reader. */
+    static deeptensor.io.NpyHeader npyHeader(Path file) throws IOException {
+        try (deeptensor.io.TensorFile content = TensorFiles.read(file)) {
+            return ((deeptensor.io.TensorFile.Dense) content).header();
+        }
+    }
+
     static Outcome run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import deeptensor.io.Npy;
 import deeptensor.io.NpyHeader;
 import deeptensor.io.SparseOptions;
 import deeptensor.io.TensorFiles;
@@ -33,10 +32,10 @@ class CompleteCommandTest {
 
     /** The output is a C-order {@code <f8} .npy of the input's shape, finite, equal to the input where observed. */
     private static void assertCompletes(Path input, Path output, Shape shape) throws IOException {
-        NpyHeader header = Npy.readHeader(output);
+        NpyHeader header = Cli.npyHeader(output);
         assertEquals("<f8", header.dtype().descr());
         assertFalse(header.fortranOrder());
-        try (Tensor completed = Npy.read(output);
+        try (Tensor completed = TensorFiles.readTensor(output);
              Observations observed = TensorFiles.readObservations(input, SparseOptions.defaults().withShape(shape))) {
             assertEquals(shape, completed.shape());
             for (long i = 0; i < completed.size(); i++) {
@@ -49,7 +48,7 @@ class CompleteCommandTest {
     }
 
     private static Shape npyShape(Path file) throws IOException {
-        try (Tensor x = Npy.read(file)) {
+        try (Tensor x = TensorFiles.readTensor(file)) {
             return x.shape();
         }
     }
@@ -162,7 +161,7 @@ class CompleteCommandTest {
         assertEquals(Main.OK, result.code(), result.err());
         assertTrue(result.err().contains("--refit-observed"), result.err());
         int changed = 0;
-        try (Tensor completed = Npy.read(output); Observations observed = TensorFiles.readObservations(input, SparseOptions.defaults())) {
+        try (Tensor completed = TensorFiles.readTensor(output); Observations observed = TensorFiles.readObservations(input, SparseOptions.defaults())) {
             assertEquals(observed.shape(), completed.shape());
             for (long i = 0; i < completed.size(); i++) {
                 assertTrue(Double.isFinite(completed.getFlat(i)));

@@ -88,7 +88,7 @@ class InfoCommandTest {
             Files.copy(in, npy);
         }
         String dense = spectraLines(run("info", npy.toString()));
-        try (Tensor x = deeptensor.io.Npy.read(npy); Observations all = Observations.fromDense(x)) {
+        try (Tensor x = TensorFiles.readTensor(npy); Observations all = Observations.fromDense(x)) {
             TensorFiles.write(dir.resolve("unemployment.tns"), all);
             TensorFiles.write(dir.resolve("unemployment.csv"), all);
         }
@@ -122,7 +122,7 @@ class InfoCommandTest {
         String reference = spectraLines(run("info", npy.toString()));
         for (double unit : new double[] {0x1p-990, 0x1p-520, 0x1p520, 0x1p1012}) {
             Path scaled = dir.resolve("scaled.npy");
-            try (Tensor x = deeptensor.io.Npy.read(npy)) {
+            try (Tensor x = TensorFiles.readTensor(npy)) {
                 for (long i = 0; i < x.size(); i++) {
                     x.setFlat(i, x.getFlat(i) * unit);
                 }

@@ -3,7 +3,7 @@ package deeptensor.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import deeptensor.io.Npy;
+import deeptensor.io.TensorFiles;
 import deeptensor.io.NpyHeader;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -75,9 +75,9 @@ class InterruptTest {
         String messages = Files.readString(stderr, StandardCharsets.UTF_8);
         assertEquals(expectedExit, child.exitValue(), messages);
         assertTrue(messages.contains("interrupted: wrote the best state so far to " + output), messages);
-        NpyHeader header = Npy.readHeader(output);
+        NpyHeader header = Cli.npyHeader(output);
         assertEquals("<f8", header.dtype().descr());
-        try (Tensor completed = Npy.read(output); Tensor original = Npy.read(input)) {
+        try (Tensor completed = TensorFiles.readTensor(output); Tensor original = TensorFiles.readTensor(input)) {
             assertEquals(Shape.of(DIMS), completed.shape());
             for (long i = 0; i < completed.size(); i++) {
                 double value = completed.getFlat(i);

@@ -31,7 +31,7 @@ class PredictCommandTest {
                 "--refit-observed", "--max-time", "20s");
         assertEquals(Main.OK, result.code(), result.err());
         assertTrue(result.err().contains("saved the model to " + model), result.err());
-        try (Tensor full = deeptensor.io.Npy.read(output)) {
+        try (Tensor full = TensorFiles.readTensor(output)) {
             completed = full.toArray();
         }
     }
@@ -71,7 +71,7 @@ class PredictCommandTest {
         Cli.Outcome npy = Cli.run("predict", model.toString(), csvIn.toString(), "-o", npyOut.toString(), "--index-base", "0");
         assertEquals(Main.OK, npy.code(), npy.err());
         assertTrue(npy.err().contains("predicted 2 entries"), npy.err());
-        try (Tensor values = deeptensor.io.Npy.read(npyOut)) {
+        try (Tensor values = TensorFiles.readTensor(npyOut)) {
             assertEquals(2, values.size());
             assertEquals(completed[0], values.getFlat(0), 1e-12 * Math.max(1, Math.abs(completed[0])));
             assertEquals(completed[offset(5, 4, 3)], values.getFlat(1), 1e-12 * Math.max(1, Math.abs(completed[offset(5, 4, 3)])));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import deeptensor.io.Npy;
+import deeptensor.io.TensorFiles;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import java.awt.image.BufferedImage;
@@ -69,7 +69,7 @@ class PreviewTest {
         assertEquals(layout.imageWidth(), image.getWidth());
         assertEquals(layout.imageHeight(), image.getHeight());
         int panel = 10 * layout.scale() + PreviewImage.GAP;
-        try (Tensor original = Npy.read(input)) {
+        try (Tensor original = TensorFiles.readTensor(input)) {
             for (int i = 0; i < 20; i++) {
                 for (int j = 0; j < 10; j++) {
                     int x = j * layout.scale(), y = i * layout.scale();
