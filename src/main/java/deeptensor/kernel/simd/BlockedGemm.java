@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@code C = alpha·A·B + beta·C} on strided views of segments, the way fast BLAS libraries do it:
  * blocked for the caches, B packed into contiguous panels, and a register-blocked micro-kernel that
- * keeps a tile of C in sixteen vector accumulators and updates it with fused multiply-adds.
+ * keeps a tile of C in vector accumulators (sixteen, or twelve for a 16-register file) and updates it with fused multiply-adds.
  *
  * <h2>Layout</h2>
  * Element {@code A[i][p]} is at {@code aOff + i·ars + p·acs} (in doubles), likewise {@code B[p][j]}
@@ -25,7 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * blocks, then strips of the panel (one packed strip, {@code KC × 4 vectors}, is reused while the
  * micro-kernel sweeps the rows of the block). Each B
  * strip is 4, 2 or 1 vectors wide (chosen so that little of the last strip is padding); the matching
- * micro-kernels update 4×4, 8×2 and 8×1 vector tiles. A is not packed: the kernels broadcast its
+ * micro-kernels update 4×4, 8×2 and 8×1 vector tiles. For a file of 16 vector registers (AVX2),
+ * where 16 accumulators cannot stay in registers, strips are at most 2 vectors wide and the tiles
+ * are 6×2 and 8×1 (see {@link #narrowTiles}). A is not packed: the kernels broadcast its
  * elements straight from memory, which is what the mode products need (A is either the small
  * factor matrix or the tensor itself read row by row), and it spares a transposing copy.
  *
@@ -65,8 +67,18 @@ final class BlockedGemm extends Gemm {
     private static final int LANES = S.length();
     private static final long VECTOR_BYTES = (long) LANES * Double.BYTES;
 
-    BlockedGemm(Parallel parallel) {
-        super(parallel);
+    /**
+     * Register tiles for 16 vector registers (AVX2): B strips of at most 2 vectors and a 6×2 tile
+     * (12 accumulators, 2 B vectors and the broadcast: 15 registers) instead of the 4×4 and 8×2
+     * tiles (16 accumulators, which with their B vectors and broadcast need 21 registers and spill
+     * on a 16-register file). Each element of C is the same sum in the same order either way, so
+     * the results are identical; only the speed differs.
+     */
+    private final boolean narrowTiles;
+
+    BlockedGemm(Setup setup) {
+        super(setup.parallel());
+        this.narrowTiles = setup.narrowTiles();
     }
 
     @Override
@@ -76,7 +88,7 @@ final class BlockedGemm extends Gemm {
 
     /** Vectors in the next B strip when {@code remaining} columns are left. */
     private int stripVectors(int remaining) {
-        return remaining >= 4 * LANES ? 4 : remaining > LANES ? 2 : 1;
+        return remaining >= 4 * LANES && !narrowTiles ? 4 : remaining > LANES ? 2 : 1;
     }
 
     @Override
@@ -110,14 +122,20 @@ final class BlockedGemm extends Gemm {
                         int vectors = stripVectors(nc - j0);
                         int width = vectors * LANES;
                         int valid = Math.min(width, nc - j0);
-                        int mr = vectors == 4 ? 4 : 8;
+                        int mr = vectors == 4 ? 4 : vectors == 2 && narrowTiles ? 6 : 8;
                         for (int i0 = 0; i0 < mc; i0 += mr) {
                             int rows = Math.min(mr, mc - i0);
                             long aAt = (aOff + (ic + i0) * ars + pc * acs) * Double.BYTES;
                             long cAt = (cOff + (ic + i0) * ldc + jc + j0) * Double.BYTES;
                             switch (vectors) {
                                 case 4 -> kernel4x4(kc, tile, a, aAt, arsB, acsB, rows, packed, strip, c, cAt, ldcB, valid, alpha, blockBeta);
-                                case 2 -> kernel8x2(kc, tile, a, aAt, arsB, acsB, rows, packed, strip, c, cAt, ldcB, valid, alpha, blockBeta);
+                                case 2 -> {
+                                    if (narrowTiles) {
+                                        kernel6x2(kc, tile, a, aAt, arsB, acsB, rows, packed, strip, c, cAt, ldcB, valid, alpha, blockBeta);
+                                    } else {
+                                        kernel8x2(kc, tile, a, aAt, arsB, acsB, rows, packed, strip, c, cAt, ldcB, valid, alpha, blockBeta);
+                                    }
+                                }
                                 default -> kernel8x1(kc, tile, a, aAt, arsB, acsB, rows, packed, strip, c, cAt, ldcB, valid, alpha, blockBeta);
                             }
                         }
@@ -332,6 +350,64 @@ final class BlockedGemm extends Gemm {
         c61.intoMemorySegment(tile, 13 * vb, NATIVE);
         c70.intoMemorySegment(tile, 14 * vb, NATIVE);
         c71.intoMemorySegment(tile, 15 * vb, NATIVE);
+        merge(tile, 2 * LANES, rows, valid, c, co, ldc, alpha, beta);
+    }
+
+    /** The 2-vector tile for 16 registers: 6 rows, 12 accumulators. */
+    private void kernel6x2(int kc, MemorySegment tile, MemorySegment a, long a0, long ars, long acs, int rows,
+                           MemorySegment pb, long bo, MemorySegment c, long co, long ldc, int valid,
+                           double alpha, double beta) {
+        VectorSpecies<Double> s = S;
+        long vb = VECTOR_BYTES;
+        long a1 = a0 + Math.min(1, rows - 1) * ars;
+        long a2 = a0 + Math.min(2, rows - 1) * ars;
+        long a3 = a0 + Math.min(3, rows - 1) * ars;
+        long a4 = a0 + Math.min(4, rows - 1) * ars;
+        long a5 = a0 + Math.min(5, rows - 1) * ars;
+        DoubleVector c00 = DoubleVector.zero(s), c01 = c00, c10 = c00, c11 = c00;
+        DoubleVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        DoubleVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromMemorySegment(s, pb, bo, NATIVE);
+            DoubleVector b1 = DoubleVector.fromMemorySegment(s, pb, bo + vb, NATIVE);
+            DoubleVector x = DoubleVector.broadcast(s, a.get(D, a0));
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(s, a.get(D, a1));
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(s, a.get(D, a2));
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(s, a.get(D, a3));
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(s, a.get(D, a4));
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(s, a.get(D, a5));
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            a0 += acs;
+            a1 += acs;
+            a2 += acs;
+            a3 += acs;
+            a4 += acs;
+            a5 += acs;
+            bo += 2 * vb;
+        }
+        c00.intoMemorySegment(tile, 0, NATIVE);
+        c01.intoMemorySegment(tile, vb, NATIVE);
+        c10.intoMemorySegment(tile, 2 * vb, NATIVE);
+        c11.intoMemorySegment(tile, 3 * vb, NATIVE);
+        c20.intoMemorySegment(tile, 4 * vb, NATIVE);
+        c21.intoMemorySegment(tile, 5 * vb, NATIVE);
+        c30.intoMemorySegment(tile, 6 * vb, NATIVE);
+        c31.intoMemorySegment(tile, 7 * vb, NATIVE);
+        c40.intoMemorySegment(tile, 8 * vb, NATIVE);
+        c41.intoMemorySegment(tile, 9 * vb, NATIVE);
+        c50.intoMemorySegment(tile, 10 * vb, NATIVE);
+        c51.intoMemorySegment(tile, 11 * vb, NATIVE);
         merge(tile, 2 * LANES, rows, valid, c, co, ldc, alpha, beta);
     }
 

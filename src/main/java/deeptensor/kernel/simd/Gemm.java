@@ -16,9 +16,22 @@ abstract class Gemm {
         this.parallel = parallel;
     }
 
-    /** The GEMM for {@code species}, splitting large products over {@code parallel}'s threads. */
-    static Gemm create(VectorSpecies<Double> species, Parallel parallel) {
-        return Specialized.create(BlockedGemm.class, Gemm.class, species, Parallel.class, parallel);
+    /**
+     * The GEMM for {@code species}, splitting large products over {@code parallel}'s threads, with
+     * register tiles for a file of 16 vector registers ({@code narrowTiles}: AVX2) or 32 (AVX-512).
+     */
+    static Gemm create(VectorSpecies<Double> species, Parallel parallel, boolean narrowTiles) {
+        return Specialized.create(BlockedGemm.class, Gemm.class, species, Setup.class, new Setup(parallel, narrowTiles));
+    }
+
+    /**
+     * What a GEMM is built with (one argument, as {@link Specialized} constructs every copy).
+     *
+     * @param parallel the threads large products are split over
+     * @param narrowTiles register tiles of at most 12 accumulators (for 16 vector registers)
+     *     instead of 16 (for 32)
+     */
+    record Setup(Parallel parallel, boolean narrowTiles) {
     }
 
     /** Doubles per vector. */

@@ -36,17 +36,22 @@ public final class PanamaKernels implements Kernels {
     /** JVM property with the most threads a kernel call may use. */
     public static final String THREADS_PROPERTY = "deeptensor.threads";
 
+    /** JVM property choosing the GEMM register tiles: {@code wide} (32 vector registers) or {@code narrow} (16). */
+    public static final String TILES_PROPERTY = "deeptensor.gemmTiles";
+
     private final VectorSpecies<Double> species;
+    private final boolean narrowTiles;
     private final Parallel parallel;
     private final Gemm gemm;
     private final ModeProducts modeProducts;
     private final CpKernels cp;
     private final SampledKernels sampled;
 
-    private PanamaKernels(VectorSpecies<Double> species, int threads, double splitThreshold) {
+    private PanamaKernels(VectorSpecies<Double> species, int threads, double splitThreshold, boolean narrowTiles) {
         this.species = species;
+        this.narrowTiles = narrowTiles;
         this.parallel = new Parallel(threads, splitThreshold);
-        this.gemm = Gemm.create(species, parallel);
+        this.gemm = Gemm.create(species, parallel, narrowTiles);
         VectorOps ops = VectorOps.create(species);
         this.modeProducts = new ModeProducts(gemm, parallel);
         this.cp = new CpKernels(gemm, ops, parallel);
@@ -62,7 +67,26 @@ public final class PanamaKernels implements Kernels {
         if (preferred.vectorBitSize() < 256) {
             return null;
         }
-        return new PanamaKernels(preferred, defaultThreads(), Parallel.SPLIT_THRESHOLD);
+        return new PanamaKernels(preferred, defaultThreads(), Parallel.SPLIT_THRESHOLD, narrowTilesFor(preferred.vectorBitSize()));
+    }
+
+    /**
+     * Whether the GEMM should use the tiles for 16 vector registers: {@value #TILES_PROPERTY} when
+     * set ({@code narrow} or {@code wide}), else narrow below 512-bit vectors. The register count is
+     * not visible from Java; on x86 a 512-bit preferred width means AVX-512 and its 32 registers,
+     * and 256 bits means AVX2 and 16 (a JVM started with {@code -XX:UseAVX=2} on an AVX-512 CPU
+     * also limits itself to 16).
+     */
+    static boolean narrowTilesFor(int vectorBits) {
+        String configured = System.getProperty(TILES_PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            return vectorBits < 512;
+        }
+        return switch (configured.trim()) {
+            case "narrow" -> true;
+            case "wide" -> false;
+            default -> throw new IllegalArgumentException("-D" + TILES_PROPERTY + "=" + configured + " is not a tile choice (narrow or wide)");
+        };
     }
 
     /**
@@ -78,10 +102,21 @@ public final class PanamaKernels implements Kernels {
      * threads (tests pass 0 to exercise the split paths on small inputs).
      */
     public static PanamaKernels create(int vectorBits, int threads, double splitThreshold) {
+        return create(vectorBits, threads, splitThreshold, narrowTilesFor(vectorBits));
+    }
+
+    /** As {@link #create(int, int, double)}, with the GEMM's register tiles chosen (tests force both). */
+    public static PanamaKernels create(int vectorBits, int threads, double splitThreshold, boolean narrowTiles) {
         if (vectorBits != 128 && vectorBits != 256 && vectorBits != 512) {
             throw new IllegalArgumentException("vector width must be 128, 256 or 512 bits, got " + vectorBits);
         }
-        return new PanamaKernels(VectorSpecies.of(double.class, VectorShape.forBitSize(vectorBits)), threads, splitThreshold);
+        return new PanamaKernels(VectorSpecies.of(double.class, VectorShape.forBitSize(vectorBits)), threads, splitThreshold,
+                narrowTiles);
+    }
+
+    /** Whether the GEMM uses the register tiles for 16 vector registers (see {@link #TILES_PROPERTY}). */
+    public boolean narrowTiles() {
+        return narrowTiles;
     }
 
     /** The thread count from {@value #THREADS_PROPERTY}, else the available processors. */
@@ -118,7 +153,8 @@ public final class PanamaKernels implements Kernels {
 
     @Override
     public String toString() {
-        return name() + " (" + parallel.threads() + (parallel.threads() == 1 ? " thread)" : " threads)");
+        return name() + " (" + parallel.threads() + (parallel.threads() == 1 ? " thread" : " threads")
+                + (narrowTiles ? ", GEMM tiles for 16 vector registers)" : ", GEMM tiles for 32 vector registers)");
     }
 
     @Override

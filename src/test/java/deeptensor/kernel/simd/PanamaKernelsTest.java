@@ -60,6 +60,67 @@ class PanamaKernelsTest {
         }
     }
 
+    /**
+     * The register tiles for 16 vector registers (6×2, 8×1) against those for 32 (4×4, 8×2, 8×1),
+     * forced whatever this machine has: every column count up to five vectors and one, row counts
+     * across the 4-, 6- and 8-row tiles, deep enough for two depth blocks, both transpositions of
+     * B, split over threads or not: each element is the same sum in the same order, so the two
+     * agree bit for bit, and both stay within the oracle's bound.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void narrowAndWideTilesGiveIdenticalProducts(int bits) {
+        int lanes = bits / 64;
+        Kernels narrow = PanamaKernels.create(bits, 2, 0, true), wide = PanamaKernels.create(bits, 2, 0, false);
+        Kernels narrowSerial = PanamaKernels.create(bits, 1, Double.MAX_VALUE, true);
+        assertTrue(((PanamaKernels) narrow).narrowTiles() && !((PanamaKernels) wide).narrowTiles());
+        try (Scope s = new Scope(bits + 7)) {
+            for (int m : new int[] {1, 5, 6, 7, 12, 13, 25}) {
+                for (int n = 1; n <= 5 * lanes + 1; n += Math.max(1, lanes / 2)) {
+                    for (int k : new int[] {1, 7, 300}) {
+                        for (boolean transposeB : new boolean[] {false, true}) {
+                            Tensor a = s.gaussian(m, k), b = transposeB ? s.gaussian(n, k) : s.gaussian(k, n);
+                            Tensor c0 = s.gaussian(m, n), ref = s.keep(c0.copy()), byNarrow = s.keep(c0.copy());
+                            Tensor byWide = s.keep(c0.copy()), bySerial = s.keep(c0.copy()), mag = s.abs(c0);
+                            SCALAR.gemm(0.5, a, false, b, transposeB, 2.0, ref);
+                            narrow.gemm(0.5, a, false, b, transposeB, 2.0, byNarrow);
+                            wide.gemm(0.5, a, false, b, transposeB, 2.0, byWide);
+                            narrowSerial.gemm(0.5, a, false, b, transposeB, 2.0, bySerial);
+                            String what = bits + " bits, " + m + "×" + n + "×" + k + (transposeB ? ", Bᵀ" : "");
+                            org.junit.jupiter.api.Assertions.assertArrayEquals(byWide.toArray(), byNarrow.toArray(), 0.0, what);
+                            org.junit.jupiter.api.Assertions.assertArrayEquals(byNarrow.toArray(), bySerial.toArray(), 0.0, what + ", split");
+                            SCALAR.gemm(0.5, s.abs(a), false, s.abs(b), transposeB, 2.0, mag);
+                            Bounds.assertClose("narrow gemm " + what, ref, byNarrow, mag, k, 3);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theTileChoiceFollowsThePropertyOrTheWidth() {
+        String before = System.getProperty(PanamaKernels.TILES_PROPERTY);
+        try {
+            System.clearProperty(PanamaKernels.TILES_PROPERTY);
+            assertTrue(PanamaKernels.narrowTilesFor(256));
+            assertTrue(!PanamaKernels.narrowTilesFor(512));
+            System.setProperty(PanamaKernels.TILES_PROPERTY, "wide");
+            assertTrue(!PanamaKernels.narrowTilesFor(256));
+            System.setProperty(PanamaKernels.TILES_PROPERTY, "narrow");
+            assertTrue(PanamaKernels.narrowTilesFor(512));
+            System.setProperty(PanamaKernels.TILES_PROPERTY, "16");
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> PanamaKernels.narrowTilesFor(512)).getMessage()
+                    .contains("narrow or wide"));
+        } finally {
+            if (before == null) {
+                System.clearProperty(PanamaKernels.TILES_PROPERTY);
+            } else {
+                System.setProperty(PanamaKernels.TILES_PROPERTY, before);
+            }
+        }
+    }
+
     /** Mode products on every mode of shapes whose sizes straddle the lane count. */
     @ParameterizedTest
     @ValueSource(ints = {128, 256, 512})
