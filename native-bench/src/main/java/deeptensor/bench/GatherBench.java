@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -65,17 +66,22 @@ public class GatherBench {
         arena.close();
     }
 
-    /** One thread's random row starts (in doubles, row-aligned like a factor's rows). */
+    /**
+     * One thread's random row starts (byte offsets, row-aligned like a factor's rows): 2²⁰ of them,
+     * taken {@value #ROWS} per call in turn, so that the rows read are not the same few that a
+     * cache would keep (4 096 rows of 256 bytes alone would fit in L2).
+     */
     @State(Scope.Thread)
     public static class Order {
         long[] starts;
+        int next;
 
         @Setup(Level.Trial)
         public void draw(GatherBench bench, org.openjdk.jmh.infra.ThreadParams thread) {
             long rows = bench.buffer.byteSize() / Double.BYTES / bench.row;
             SplittableRandom random = new SplittableRandom(100 + thread.getThreadIndex());
-            starts = new long[ROWS];
-            for (int i = 0; i < ROWS; i++) {
+            starts = new long[1 << 20];
+            for (int i = 0; i < starts.length; i++) {
                 starts[i] = random.nextLong(rows) * bench.row * Double.BYTES;
             }
         }
@@ -91,8 +97,11 @@ public class GatherBench {
         int lanes = S.length(), whole = row - row % lanes, quad = whole - whole % (4 * lanes);
         long step = (long) lanes * Double.BYTES;
         DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        double tail = 0;
-        for (long start : order.starts) {
+        VectorMask<Double> tailMask = S.indexInRange(whole, row);
+        int first = order.next;
+        order.next = first + ROWS == order.starts.length ? 0 : first + ROWS;
+        for (int k = first; k < first + ROWS; k++) {
+            long start = order.starts[k];
             long at = start, quadEnd = start + quad * (long) Double.BYTES, end = start + whole * (long) Double.BYTES;
             for (; at < quadEnd; at += 4 * step) {
                 s0 = s0.add(DoubleVector.fromMemorySegment(S, buffer, at, ByteOrder.nativeOrder()));
@@ -103,10 +112,10 @@ public class GatherBench {
             for (; at < end; at += step) {
                 s0 = s0.add(DoubleVector.fromMemorySegment(S, buffer, at, ByteOrder.nativeOrder()));
             }
-            for (int j = whole; j < row; j++) {
-                tail += buffer.get(java.lang.foreign.ValueLayout.JAVA_DOUBLE, start + (long) j * Double.BYTES);
+            if (whole < row) { // the ragged end of the row in one masked load, not a chain of scalar adds
+                s1 = s1.add(DoubleVector.fromMemorySegment(S, buffer, end, ByteOrder.nativeOrder(), tailMask));
             }
         }
-        return s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD) + tail;
+        return s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -115,6 +115,65 @@ public final class ServeModels {
                 }
             }
         }
-        System.out.println("wrote " + SIZES.length * KINDS.length + " models to " + dir);
+        StringBuilder cases = new StringBuilder("[\n");
+        for (String size : SIZES) {
+            for (String kind : KINDS) {
+                cases.append(cases.length() > 2 ? ",\n" : "").append(describe(kind, size));
+            }
+        }
+        Files.writeString(dir.resolve("cases.json"), cases.append("\n]\n"));
+        Files.writeString(dir.resolve("kernels.txt"), deeptensor.kernel.KernelProvider.kernels().name() + "\n");
+        System.out.println("wrote " + SIZES.length * KINDS.length + " models and cases.json to " + dir);
+    }
+
+    /**
+     * What one prediction of this case must read and compute, for the bound of docs/performance.md,
+     * as a JSON object: {@code rows_per_entry} rows of {@code row_doubles} contiguous values each,
+     * drawn from a working set of {@code working_set_bytes} (the factors, or for Tucker the cached
+     * partial product and the one factor it is dotted with), and {@code flops_per_entry}
+     * (multiply-adds count two).
+     */
+    static String describe(String kind, String size) {
+        Shape shape = shape(size);
+        int[] ranks = ranks(kind, size);
+        double rows, rowDoubles, workingSet, flops;
+        switch (kind) {
+            case "cp" -> {
+                rows = shape.order();
+                rowDoubles = ranks[0];
+                workingSet = 8.0 * Factorization.valueCount(Factorization.Kind.CP, shape, ranks);
+                flops = (double) shape.order() * ranks[0]; // N−2 products, then a dot: N·R flops
+            }
+            case "tucker" -> {
+                int best = 0;
+                double smallest = Double.MAX_VALUE;
+                for (int m = 0; m < shape.order(); m++) {
+                    double cells = (double) shape.size() / shape.dim(m) * ranks[m];
+                    if (cells < smallest) {
+                        smallest = cells;
+                        best = m;
+                    }
+                }
+                rows = 2;
+                rowDoubles = ranks[best];
+                workingSet = 8.0 * (smallest + (double) shape.dim(best) * ranks[best]);
+                flops = 2.0 * ranks[best];
+            }
+            case "tt" -> {
+                double values = 0;
+                flops = 0;
+                for (int k = 0; k < shape.order(); k++) {
+                    values += (double) ranks[k] * ranks[k + 1];
+                    flops += 2.0 * ranks[k] * ranks[k + 1];
+                }
+                rowDoubles = ranks[1];
+                rows = values / rowDoubles;
+                workingSet = 8.0 * Factorization.valueCount(Factorization.Kind.TENSOR_TRAIN, shape, ranks);
+            }
+            default -> throw new IllegalArgumentException(kind);
+        }
+        return String.format(java.util.Locale.ROOT,
+                "  {\"case\": \"%s-%s\", \"rows_per_entry\": %.4f, \"row_doubles\": %d, \"working_set_bytes\": %.0f, \"flops_per_entry\": %.0f}",
+                kind, size, rows, (int) rowDoubles, workingSet, flops);
     }
 }
