@@ -51,7 +51,7 @@ export JAVA_HOME="$jdk"
 (cd "$here" && mvn -B -q clean package)
 
 mkdir -p "$out"
-bench="$JAVA_HOME/bin/java -jar $here/target/benchmarks.jar"
+bench="$JAVA_HOME/bin/java --sun-misc-unsafe-memory-access=allow -jar $here/target/benchmarks.jar"
 "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -cp "$here/target/benchmarks.jar" deeptensor.bench.ServeModels "$out/models" 2>/dev/null
 lanes="$("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -cp "$here/target/benchmarks.jar" deeptensor.bench.PeakBench 2>/dev/null)"
 kernels="$(cat "$out/models/kernels.txt")"
