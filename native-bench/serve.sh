@@ -70,13 +70,19 @@ for t in 1 2; do
   $bench "$methods" $settings $batches -t $t -rf json -rff "$out/serve-t$t.json" > "$out/serve-t$t.log"
   # shellcheck disable=SC2086
   $bench PeakBench $settings -t $t -rf json -rff "$out/peak-t$t.json" > "$out/peak-t$t.log"
-  /usr/bin/python3 - "$out/models/cases.json" <<'PY' | while read -r name kib row; do
+  /usr/bin/python3 - "$out/models/cases.json" <<'PY' | while read -r kib row block stride; do
 import json, sys
+seen = set()
 for c in json.load(open(sys.argv[1])):
-    print(c["case"], max(1, round(c["working_set_bytes"] / 1024)), c["row_doubles"])
+    for p in c["parts"]:
+        key = (p["kib"], p["row"], p["block"], p["stride"])
+        if key not in seen:
+            seen.add(key)
+            print(*key)
 PY
     # shellcheck disable=SC2086
-    $bench GatherBench $settings -p kib="$kib" -p row="$row" -t $t -rf json -rff "$out/gather-$name-t$t.json" > "$out/gather-$name-t$t.log"
+    $bench GatherBench $settings -p kib="$kib" -p row="$row" -p block="$block" -p stride="$stride" -t $t -rf json \
+      -rff "$out/gather-$kib-$row-$block-$stride-t$t.json" > "$out/gather-$kib-$row-$block-$stride-t$t.log"
   done
 done
 /usr/bin/python3 "$here/serve_torch.py" "$out/models" > "$out/torch.jsonl"

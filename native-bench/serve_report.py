@@ -2,10 +2,11 @@
 """Prints the prediction-throughput table of docs/performance.md from one serve.sh run.
 
 Reads, from the run's folder: models/cases.json (what a prediction must read and compute, written
-by ServeModels), the JMH results serve-t1.json / serve-t2.json (ServeBench), gather-<case>-t<T>.json
-(GatherBench on that case's working set and row length), peak-t<T>.json (PeakBench) and torch.jsonl
-(serve_torch.py). For each case and thread count the bound is the smaller of
-  memory: T · 1e9 / (ns per row read at random from the case's working set · rows per entry)
+by ServeModels), the JMH results serve-t1.json / serve-t2.json (ServeBench),
+gather-<kib>-<row>-<block>-<stride>-t<T>.json (GatherBench, one per table a prediction reads),
+peak-t<T>.json (PeakBench) and torch.jsonl (serve_torch.py). For each case and thread count the
+bound is the smaller of
+  memory: T · 1e9 / (Σ over the tables a prediction reads of the ns of one random access to it)
   flops: T · (the FMA peak in flop/s per thread) / (flops per entry)
 and the batch-4096 throughput is shown as a share of it and beside PyTorch's best variant.
 
@@ -48,8 +49,9 @@ def main():
     for case in cases:
         name = case["case"]
         for t in (1, 2):
-            gather = jmh(os.path.join(run, "gather-%s-t%d.json" % (name, t)))[0]["primaryMetric"]["score"]
-            memory = t * 1e9 / (gather * case["rows_per_entry"])
+            ns = sum(jmh(os.path.join(run, "gather-%d-%d-%d-%d-t%d.json" % (p["kib"], p["row"], p["block"], p["stride"], t)))[0]
+                     ["primaryMetric"]["score"] for p in case["parts"])
+            memory = t * 1e9 / ns
             flops = t * peak[t] / case["flops_per_entry"]
             bound = min(memory, flops)
             rates = [served.get((name, b, "predictBatch", t)) for b in (1, 64, 4096)]

@@ -23,12 +23,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The memory side of the prediction bound: how fast this machine reads rows of {@code row} doubles
- * at random from a buffer of {@code kib} KiB (each row read whole with full-width vector loads and
- * summed, nothing else). A prediction that must read {@code b} bytes of rows of about this length
- * from a model of about this size cannot run faster than this rate divided by {@code b}; the flop
- * side is {@link PeakBench}. Per thread (run with {@code -t 1} and {@code -t 2}, each thread its
- * own row order, one shared buffer). The score is time per row.
+ * The memory side of the prediction bound: how fast this machine reads, at random places in a
+ * buffer of {@code kib} KiB, blocks of {@code block} rows of {@code row} doubles whose starts lie
+ * {@code stride} doubles apart (a factor row is one row; a tensor-train slice {@code G[:, i, :]} is
+ * {@code r} rows of {@code r'} at a stride of {@code d·r'}), each row read whole with full-width
+ * vector loads and summed, nothing else. A prediction reads one such access from each of its
+ * tables; the sum of their times is the memory side of its bound, and {@link PeakBench} the flop
+ * side. Per thread (run with {@code -t 1} and {@code -t 2}, each thread its own order, one shared
+ * buffer). The score is time per access.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,18 +49,31 @@ public class GatherBench {
     @Param({"32", "625"})
     public int row;
 
+    /** Rows per access. */
+    @Param({"1"})
+    public int block;
+
+    /** Doubles from one row of a block to the next (0: the row length, rows back to back). */
+    @Param({"0"})
+    public long stride;
+
     private Arena arena;
     private MemorySegment buffer;
 
     @Setup(Level.Trial)
     public void fill() {
         arena = Arena.ofShared();
-        long bytes = Math.max(kib * 1024, (long) row * Double.BYTES);
+        long span = (long) (block - 1) * rowStride() + row;
+        long bytes = Math.max(kib * 1024, span * Double.BYTES);
         buffer = arena.allocate(bytes, 64);
         SplittableRandom random = new SplittableRandom(1);
         for (long i = 0; i + Double.BYTES <= bytes; i += Double.BYTES) {
             buffer.set(ValueLayout.JAVA_DOUBLE, i, random.nextDouble());
         }
+    }
+
+    long rowStride() {
+        return stride == 0 ? row : stride;
     }
 
     @TearDown(Level.Trial)
@@ -67,7 +82,7 @@ public class GatherBench {
     }
 
     /**
-     * One thread's random row starts (byte offsets, row-aligned like a factor's rows): 2²⁰ of them,
+     * One thread's random access starts (byte offsets, row-aligned like a factor's rows): 2²⁰ of them,
      * taken {@value #ROWS} per call in turn, so that the rows read are not the same few that a
      * cache would keep (4 096 rows of 256 bytes alone would fit in L2).
      */
@@ -78,11 +93,12 @@ public class GatherBench {
 
         @Setup(Level.Trial)
         public void draw(GatherBench bench, org.openjdk.jmh.infra.ThreadParams thread) {
-            long rows = bench.buffer.byteSize() / Double.BYTES / bench.row;
+            long span = (long) (bench.block - 1) * bench.rowStride() + bench.row;
+            long places = Math.max(1, (bench.buffer.byteSize() / Double.BYTES - span) / bench.row + 1);
             SplittableRandom random = new SplittableRandom(100 + thread.getThreadIndex());
             starts = new long[1 << 20];
             for (int i = 0; i < starts.length; i++) {
-                starts[i] = random.nextLong(rows) * bench.row * Double.BYTES;
+                starts[i] = random.nextLong(places) * bench.row * Double.BYTES;
             }
         }
     }
@@ -100,20 +116,23 @@ public class GatherBench {
         long bits = 0;
         int first = order.next;
         order.next = first + ROWS == order.starts.length ? 0 : first + ROWS;
+        long strideBytes = rowStride() * Double.BYTES;
         for (int k = first; k < first + ROWS; k++) {
-            long start = order.starts[k];
-            long at = start, quadEnd = start + quad * (long) Double.BYTES, end = start + whole * (long) Double.BYTES;
-            for (; at < quadEnd; at += 4 * step) {
-                s0 = s0.add(DoubleVector.fromMemorySegment(S, buffer, at, ByteOrder.nativeOrder()));
-                s1 = s1.add(DoubleVector.fromMemorySegment(S, buffer, at + step, ByteOrder.nativeOrder()));
-                s2 = s2.add(DoubleVector.fromMemorySegment(S, buffer, at + 2 * step, ByteOrder.nativeOrder()));
-                s3 = s3.add(DoubleVector.fromMemorySegment(S, buffer, at + 3 * step, ByteOrder.nativeOrder()));
-            }
-            for (; at < end; at += step) {
-                s0 = s0.add(DoubleVector.fromMemorySegment(S, buffer, at, ByteOrder.nativeOrder()));
-            }
-            for (long tail = end; tail < start + (long) row * Double.BYTES; tail += Double.BYTES) {
-                bits ^= buffer.get(ValueLayout.JAVA_LONG, tail); // scalar, as the kernels read a ragged end; XOR: a 1-cycle chain
+            for (int r = 0; r < block; r++) {
+                long start = order.starts[k] + r * strideBytes;
+                long at = start, quadEnd = start + quad * (long) Double.BYTES, end = start + whole * (long) Double.BYTES;
+                for (; at < quadEnd; at += 4 * step) {
+                    s0 = s0.add(DoubleVector.fromMemorySegment(S, buffer, at, ByteOrder.nativeOrder()));
+                    s1 = s1.add(DoubleVector.fromMemorySegment(S, buffer, at + step, ByteOrder.nativeOrder()));
+                    s2 = s2.add(DoubleVector.fromMemorySegment(S, buffer, at + 2 * step, ByteOrder.nativeOrder()));
+                    s3 = s3.add(DoubleVector.fromMemorySegment(S, buffer, at + 3 * step, ByteOrder.nativeOrder()));
+                }
+                for (; at < end; at += step) {
+                    s0 = s0.add(DoubleVector.fromMemorySegment(S, buffer, at, ByteOrder.nativeOrder()));
+                }
+                for (long tail = end; tail < start + (long) row * Double.BYTES; tail += Double.BYTES) {
+                    bits ^= buffer.get(ValueLayout.JAVA_LONG, tail); // scalar, as the kernels read a ragged end; XOR: a 1-cycle chain
+                }
             }
         }
         return s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD) + bits;

@@ -5,7 +5,7 @@ import deeptensor.model.Factorization;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.io.Npy;
+import deeptensor.io.TensorFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,9 +108,9 @@ public final class ServeModels {
                             indexes[i] = flat[i];
                         }
                         try (Tensor table = Tensor.of(indexes, count, model.shape().order())) {
-                            Npy.write(dir.resolve(name + ".idx.npy"), table);
+                            TensorFiles.write(dir.resolve(name + ".idx.npy"), table);
                         }
-                        Npy.write(dir.resolve(name + ".pred.npy"), out);
+                        TensorFiles.write(dir.resolve(name + ".pred.npy"), out);
                     }
                 }
             }
@@ -128,52 +128,55 @@ public final class ServeModels {
 
     /**
      * What one prediction of this case must read and compute, for the bound of docs/performance.md,
-     * as a JSON object: {@code rows_per_entry} rows of {@code row_doubles} contiguous values each,
-     * drawn from a working set of {@code working_set_bytes} (the factors, or for Tucker the cached
-     * partial product and the one factor it is dotted with), and {@code flops_per_entry}
-     * (multiply-adds count two).
+     * as a JSON object: {@code flops_per_entry} (multiply-adds count two) and {@code parts}, one
+     * access per table the prediction reads — {@code kib} the table's size, {@code block} rows of
+     * {@code row} doubles whose starts lie {@code stride} doubles apart — which {@link GatherBench}
+     * times one by one. CP reads a row of each factor; Tucker (served from the cached partial
+     * product of the mode {@code m} that makes it smallest) a row of {@code U^m} and a row of the
+     * partial product; a tensor train the slice {@code G_k[:, i_k, :]} of each core.
      */
     static String describe(String kind, String size) {
         Shape shape = shape(size);
         int[] ranks = ranks(kind, size);
-        double rows, rowDoubles, workingSet, flops;
+        int order = shape.order();
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        double flops = 0;
         switch (kind) {
             case "cp" -> {
-                rows = shape.order();
-                rowDoubles = ranks[0];
-                workingSet = 8.0 * Factorization.valueCount(Factorization.Kind.CP, shape, ranks);
-                flops = (double) shape.order() * ranks[0]; // N−2 products, then a dot: N·R flops
+                for (int n = 0; n < order; n++) {
+                    parts.add(part((long) shape.dim(n) * ranks[0], ranks[0], 1, ranks[0]));
+                }
+                flops = (double) order * ranks[0]; // N−2 products, then a dot: N·R flops
             }
             case "tucker" -> {
                 int best = 0;
-                double smallest = Double.MAX_VALUE;
-                for (int m = 0; m < shape.order(); m++) {
-                    double cells = (double) shape.size() / shape.dim(m) * ranks[m];
+                long smallest = Long.MAX_VALUE;
+                for (int m = 0; m < order; m++) {
+                    long cells = shape.size() / shape.dim(m) * ranks[m];
                     if (cells < smallest) {
                         smallest = cells;
                         best = m;
                     }
                 }
-                rows = 2;
-                rowDoubles = ranks[best];
-                workingSet = 8.0 * (smallest + (double) shape.dim(best) * ranks[best]);
+                parts.add(part((long) shape.dim(best) * ranks[best], ranks[best], 1, ranks[best]));
+                parts.add(part(smallest, ranks[best], 1, ranks[best]));
                 flops = 2.0 * ranks[best];
             }
             case "tt" -> {
-                double values = 0;
-                flops = 0;
-                for (int k = 0; k < shape.order(); k++) {
-                    values += (double) ranks[k] * ranks[k + 1];
+                for (int k = 0; k < order; k++) {
+                    long values = (long) ranks[k] * shape.dim(k) * ranks[k + 1];
+                    parts.add(part(values, ranks[k + 1], ranks[k], (long) shape.dim(k) * ranks[k + 1]));
                     flops += 2.0 * ranks[k] * ranks[k + 1];
                 }
-                rowDoubles = ranks[1];
-                rows = values / rowDoubles;
-                workingSet = 8.0 * Factorization.valueCount(Factorization.Kind.TENSOR_TRAIN, shape, ranks);
             }
             default -> throw new IllegalArgumentException(kind);
         }
-        return String.format(java.util.Locale.ROOT,
-                "  {\"case\": \"%s-%s\", \"rows_per_entry\": %.4f, \"row_doubles\": %d, \"working_set_bytes\": %.0f, \"flops_per_entry\": %.0f}",
-                kind, size, rows, (int) rowDoubles, workingSet, flops);
+        return String.format(java.util.Locale.ROOT, "  {\"case\": \"%s-%s\", \"flops_per_entry\": %.0f, \"parts\": [%s]}",
+                kind, size, flops, String.join(", ", parts));
+    }
+
+    private static String part(long values, int row, int block, long stride) {
+        return String.format(java.util.Locale.ROOT, "{\"kib\": %d, \"row\": %d, \"block\": %d, \"stride\": %d}",
+                Math.max(1, Math.round(values * 8.0 / 1024)), row, block, stride);
     }
 }
