@@ -1,5 +1,6 @@
 package deeptensor;
 
+import deeptensor.internal.ScratchPool;
 import deeptensor.io.FormatException;
 import deeptensor.model.Factorization;
 import deeptensor.tensor.Coordinates;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A fitted completion that can be kept and served: saved to a file, loaded elsewhere, asked for the
@@ -34,7 +34,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Vector API is present): {@code N·R} multiply-adds per entry for CP, a contraction with the core
  * for Tucker, a chain of small vector-matrix products for a tensor train. In steady state a batch
  * call allocates nothing: a model with several factorizations borrows a scratch vector from a
- * lock-free pool and returns it. The model owns off-heap memory: {@link #close()} it when done
+ * lock-free pool of fixed slots and returns it (neither step allocates); a Tucker factorization
+ * served from its cached partial product borrows its chunk buffers the same way. The model owns
+ * off-heap memory: {@link #close()} it when done
  * (not while other threads predict).
  *
  * <p><b>Files.</b> {@link #save(Path)} writes the documented binary format of {@link ModelFile},
@@ -54,7 +56,7 @@ public final class CompletionModel implements AutoCloseable {
     private final Factorization[] components;
     private final double[] weights;
     private final String description;
-    private final ConcurrentLinkedQueue<Tensor> scratch = new ConcurrentLinkedQueue<>();
+    private final ScratchPool<Tensor> scratch = new ScratchPool<>();
 
     CompletionModel(Shape shape, double scale, double constant, double[][] effects, int tableMode, double[] table,
                     List<Factorization> components, double[] weights, String description) {
@@ -212,7 +214,9 @@ public final class CompletionModel implements AutoCloseable {
                         }
                     }
                 } finally {
-                    scratch.offer(borrowed);
+                    if (!scratch.giveBack(borrowed)) {
+                        borrowed.close();
+                    }
                 }
             }
         }
@@ -239,7 +243,7 @@ public final class CompletionModel implements AutoCloseable {
 
     /** A scratch vector of at least {@code m} values from the pool, or a new one (the pool keeps it afterwards). */
     private Tensor borrow(int m) {
-        Tensor found = scratch.poll();
+        Tensor found = scratch.borrow();
         if (found != null && found.size() >= m) {
             return found;
         }
@@ -363,10 +367,7 @@ public final class CompletionModel implements AutoCloseable {
         for (Factorization component : components) {
             component.close();
         }
-        Tensor t;
-        while ((t = scratch.poll()) != null) {
-            t.close();
-        }
+        scratch.drain(Tensor::close);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package deeptensor.model;
 
+import deeptensor.internal.ScratchPool;
 import deeptensor.kernel.ModeProductPlan;
 import deeptensor.kernel.TensorOps;
 import deeptensor.tensor.Coordinates;
@@ -50,11 +51,19 @@ public final class Factorization implements AutoCloseable {
     private final Tensor core;
     /**
      * Tucker only, when cheaper: {@code P = G ×_{n≠m} Uⁿ} (the core multiplied by every factor but
-     * mode {@code m}'s), so that an entry costs {@code r_m} multiply-adds instead of a contraction
-     * with the whole core. Null otherwise.
+     * mode {@code m}'s), stored as a matrix with one row per index of the other modes (row-major
+     * over them) and the {@code r_m} values of mode {@code m} contiguous in the row, so that an
+     * entry is one dot product of two contiguous rows: {@code U^m[i_m, ·] · P[cell(i), ·]}. Null
+     * otherwise.
      */
     private final Tensor partial;
     private final int partialMode;
+    /** {@code {U^m, P}}: the two "factors" of the order-2 CP evaluation an entry then is. */
+    private final Tensor[] partialPair;
+    /** The shape {@code (d_m, cells)} that evaluation indexes into. */
+    private final Shape partialPairShape;
+    /** Reusable chunks of order-2 coordinates and their values, so that a batch allocates nothing. */
+    private final ScratchPool<PairChunk> chunks = new ScratchPool<>();
 
     private Factorization(Kind kind, Shape shape, int[] ranks, Tensor values) {
         this.kind = kind;
@@ -93,6 +102,8 @@ public final class Factorization implements AutoCloseable {
         int mode = kind == Kind.TUCKER ? cheapestPartialMode() : -1;
         this.partialMode = mode;
         this.partial = mode >= 0 ? partialProduct(mode) : null;
+        this.partialPair = partial == null ? null : new Tensor[] {blocks[mode], partial};
+        this.partialPairShape = partial == null ? null : Shape.of(shape.dim(mode), partial.dim(0));
     }
 
     /** Largest partial product kept for Tucker predictions, in elements (256 MB). */
@@ -160,11 +171,40 @@ public final class Factorization implements AutoCloseable {
                 current.close();
                 current = next;
             }
-            return current;
+            Tensor rows = modeLast(current, dims, mode);
+            current.close();
+            return rows;
         } catch (RuntimeException | Error failure) {
             current.close();
             throw failure;
         }
+    }
+
+    /**
+     * {@code x} (of {@code dims}) with mode {@code m} moved last, as a matrix: one row per index of
+     * the other modes (row-major over them), the {@code dims[m]} values of mode m along the row.
+     */
+    private static Tensor modeLast(Tensor x, int[] dims, int m) {
+        long outer = 1, inner = 1;
+        for (int k = 0; k < m; k++) {
+            outer *= dims[k];
+        }
+        for (int k = m + 1; k < dims.length; k++) {
+            inner *= dims[k];
+        }
+        int width = dims[m];
+        Tensor rows = Tensor.zeros(Math.toIntExact(outer * inner), width);
+        MemorySegment from = x.segment(), to = rows.segment();
+        for (long o = 0; o < outer; o++) {
+            for (int a = 0; a < width; a++) {
+                long source = (o * width + a) * inner;
+                long target = o * inner * width + a;
+                for (long i = 0; i < inner; i++) {
+                    to.setAtIndex(ValueLayout.JAVA_DOUBLE, target + i * width, from.getAtIndex(ValueLayout.JAVA_DOUBLE, source + i));
+                }
+            }
+        }
+        return rows;
     }
 
     /**
@@ -335,7 +375,23 @@ public final class Factorization implements AutoCloseable {
         }
     }
 
-    /** {@code out[e] = Σ_a U^m[i_m, a] · P[i with a at mode m]}: r_m multiply-adds per entry. */
+    /** Entries per chunk of {@link #evaluateFromPartial}: small enough for L1, large enough to amortize a call. */
+    private static final int CHUNK = 256;
+
+    /** Order-2 coordinates {@code (i_m, cell)} for one chunk of entries, and the chunk's values. */
+    private record PairChunk(Coordinates at, Tensor values) implements AutoCloseable {
+        @Override
+        public void close() {
+            at.close();
+            values.close();
+        }
+    }
+
+    /**
+     * {@code out[e] = U^m[i_m, ·] · P[cell(i), ·]}: {@code r_m} multiply-adds per entry, run as the
+     * order-2 CP evaluation of the sampled kernels (SIMD where present) on chunks of entries whose
+     * coordinates are rewritten in place; a chunk comes from a lock-free pool and goes back to it.
+     */
     private void evaluateFromPartial(Coordinates at, Tensor out) {
         if (!at.shape().equals(shape)) {
             throw new IllegalArgumentException("coordinates into " + at.shape() + " cannot be evaluated by a factorization of shape " + shape);
@@ -343,25 +399,36 @@ public final class Factorization implements AutoCloseable {
         if (out.order() != 1 || out.size() != at.count()) {
             throw new IllegalArgumentException(at.count() + " entries need a vector of " + at.count() + " values, got shape " + out.shape());
         }
-        int order = shape.order(), m = partialMode, rank = ranks[m];
-        long[] strides = new long[order];
-        for (int n = 0; n < order; n++) {
-            strides[n] = n == m ? 0 : partial.shape().stride(n);
+        int order = shape.order(), m = partialMode, count = at.count();
+        PairChunk chunk = chunks.borrow();
+        if (chunk == null) {
+            chunk = new PairChunk(Coordinates.of(partialPairShape, new int[2 * CHUNK]), Tensor.zeros(CHUNK));
         }
-        long stride = partial.shape().stride(m);
-        MemorySegment p = partial.segment(), u = blocks[m].segment(), o = out.segment();
-        for (int e = 0; e < at.count(); e++) {
-            long base = 0;
-            for (int n = 0; n < order; n++) {
-                base += at.index(e, n) * strides[n];
+        try {
+            MemorySegment source = at.segment(), pairs = chunk.at().segment(), values = chunk.values().segment(), o = out.segment();
+            for (int first = 0; first < count; first += CHUNK) {
+                int n = Math.min(CHUNK, count - first);
+                for (int e = 0; e < n; e++) {
+                    long base = (long) (first + e) * order, cell = 0;
+                    for (int k = 0; k < order; k++) {
+                        if (k != m) {
+                            cell = cell * shape.dim(k) + source.getAtIndex(ValueLayout.JAVA_INT, base + k);
+                        }
+                    }
+                    pairs.setAtIndex(ValueLayout.JAVA_INT, 2L * e, source.getAtIndex(ValueLayout.JAVA_INT, base + m));
+                    pairs.setAtIndex(ValueLayout.JAVA_INT, 2L * e + 1, (int) cell);
+                }
+                for (int e = n; e < CHUNK; e++) { // a short last chunk: the rest points at a valid entry
+                    pairs.setAtIndex(ValueLayout.JAVA_INT, 2L * e, 0);
+                    pairs.setAtIndex(ValueLayout.JAVA_INT, 2L * e + 1, 0);
+                }
+                TensorOps.cpEvaluate(partialPair, chunk.at(), chunk.values());
+                MemorySegment.copy(values, 0, o, (long) first * Double.BYTES, (long) n * Double.BYTES);
             }
-            long row = (long) at.index(e, m) * rank;
-            double sum = 0;
-            for (int a = 0; a < rank; a++) {
-                sum += u.getAtIndex(ValueLayout.JAVA_DOUBLE, row + a)
-                        * p.getAtIndex(ValueLayout.JAVA_DOUBLE, base + a * stride);
+        } finally {
+            if (!chunks.giveBack(chunk)) {
+                chunk.close();
             }
-            o.setAtIndex(ValueLayout.JAVA_DOUBLE, e, sum);
         }
     }
 
@@ -390,12 +457,14 @@ public final class Factorization implements AutoCloseable {
             }
             case TUCKER -> {
                 if (partial != null) {
-                    double sum = 0;
                     int m = partialMode;
-                    int[] at = index.clone();
+                    int cell = 0;
+                    for (int n = 0; n < order; n++) {
+                        cell = n == m ? cell : cell * shape.dim(n) + index[n];
+                    }
+                    double sum = 0;
                     for (int a = 0; a < ranks[m]; a++) {
-                        at[m] = a;
-                        sum += blocks[m].get(index[m], a) * partial.get(at);
+                        sum += blocks[m].get(index[m], a) * partial.get(cell, a);
                     }
                     yield sum;
                 }
@@ -505,6 +574,7 @@ public final class Factorization implements AutoCloseable {
         values.close();
         if (partial != null) {
             partial.close();
+            chunks.drain(PairChunk::close);
         }
     }
 

@@ -68,28 +68,41 @@ class FactorizationTest {
         }
     }
 
-    /** A Tucker model with a large core serves from its partial product, and agrees with the core contraction. */
+    /**
+     * A Tucker model with a large core serves from its partial product, and agrees with the core
+     * contraction: with the cached mode first, in the middle and last, and for batches shorter
+     * than, equal to and spanning several of the chunks the partial product is evaluated in.
+     */
     @Test
     void aLargeCoreIsServedFromThePartialProduct() {
         SplittableRandom random = new SplittableRandom(12);
-        Shape shape = Shape.of(9, 8, 7);
-        try (Model model = Tucker.shallow().ranks(6, 5, 4).build(shape);
-             Coordinates at = Fixtures.coordinates(random, shape, 150);
-             Tensor direct = Tensor.zeros(150);
-             Tensor served = Tensor.zeros(150)) {
-            Fixtures.randomize(model, random, 0.6);
-            model.evaluate(at, direct); // the kernels' contraction with the whole core
-            try (Factorization plain = model.factorization()) {
-                org.junit.jupiter.api.Assertions.assertTrue(plain.usesPartialProduct(), "a 6×5×4 core costs far more per entry than a rank of 4–6");
-                plain.evaluate(at, served);
-                double tolerance = 1e-12 * Math.max(1, magnitude(direct.toArray()));
-                assertArrayEquals(direct.toArray(), served.toArray(), tolerance);
-                int[] index = new int[3];
-                for (int e = 0; e < 150; e++) {
-                    for (int n = 0; n < 3; n++) {
-                        index[n] = at.index(e, n);
+        int[][] dims = {{9, 8, 7}, {24, 5, 4}, {5, 24, 4}};
+        int[][] ranks = {{6, 5, 4}, {3, 4, 4}, {4, 3, 4}};
+        for (int c = 0; c < dims.length; c++) {
+            Shape shape = Shape.of(dims[c]);
+            for (int count : new int[] {1, 150, 256, 400}) {
+                try (Model model = Tucker.shallow().ranks(ranks[c]).build(shape);
+                     Coordinates at = Fixtures.coordinates(random, shape, count);
+                     Tensor direct = Tensor.zeros(count);
+                     Tensor served = Tensor.zeros(count)) {
+                    Fixtures.randomize(model, random, 0.6);
+                    model.evaluate(at, direct); // the kernels' contraction with the whole core
+                    try (Factorization plain = model.factorization()) {
+                        String what = shape + " ranks " + java.util.Arrays.toString(ranks[c]) + ", " + count + " entries";
+                        assertTrue(plain.usesPartialProduct(), what + ": the core costs far more per entry than one rank");
+                        plain.evaluate(at, served);
+                        double tolerance = 1e-12 * Math.max(1, magnitude(direct.toArray()));
+                        assertArrayEquals(direct.toArray(), served.toArray(), tolerance, what);
+                        plain.evaluate(at, served); // a second call reuses the pooled chunk
+                        assertArrayEquals(direct.toArray(), served.toArray(), tolerance, what + ", again");
+                        int[] index = new int[3];
+                        for (int e = 0; e < count; e++) {
+                            for (int n = 0; n < 3; n++) {
+                                index[n] = at.index(e, n);
+                            }
+                            assertEquals(direct.getFlat(e), plain.at(index), tolerance, what + ", entry " + e);
+                        }
                     }
-                    assertEquals(direct.getFlat(e), plain.at(index), tolerance);
                 }
             }
         }

@@ -117,6 +117,54 @@ final class LaneLoops extends VectorOps {
         return sum;
     }
 
+    @Override
+    void rowTimesMatrix(MemorySegment row, long rowOff, int rows, MemorySegment m, long mOff, long stride,
+                        MemorySegment out, long outOff, int cols) {
+        int c = 0;
+        for (; c + 4 * LANES <= cols; c += 4 * LANES) {
+            DoubleVector a0 = DoubleVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int r = 0; r < rows; r++) {
+                DoubleVector w = DoubleVector.broadcast(S, get(row, rowOff + r));
+                long at = mOff + r * stride + c;
+                a0 = load(m, at).fma(w, a0);
+                a1 = load(m, at + LANES).fma(w, a1);
+                a2 = load(m, at + 2 * LANES).fma(w, a2);
+                a3 = load(m, at + 3 * LANES).fma(w, a3);
+            }
+            a0.intoMemorySegment(out, (outOff + c) * Double.BYTES, NATIVE);
+            a1.intoMemorySegment(out, (outOff + c + LANES) * Double.BYTES, NATIVE);
+            a2.intoMemorySegment(out, (outOff + c + 2 * LANES) * Double.BYTES, NATIVE);
+            a3.intoMemorySegment(out, (outOff + c + 3 * LANES) * Double.BYTES, NATIVE);
+        }
+        if (c + 2 * LANES <= cols) {
+            DoubleVector a0 = DoubleVector.zero(S), a1 = a0;
+            for (int r = 0; r < rows; r++) {
+                DoubleVector w = DoubleVector.broadcast(S, get(row, rowOff + r));
+                long at = mOff + r * stride + c;
+                a0 = load(m, at).fma(w, a0);
+                a1 = load(m, at + LANES).fma(w, a1);
+            }
+            a0.intoMemorySegment(out, (outOff + c) * Double.BYTES, NATIVE);
+            a1.intoMemorySegment(out, (outOff + c + LANES) * Double.BYTES, NATIVE);
+            c += 2 * LANES;
+        }
+        if (c + LANES <= cols) {
+            DoubleVector a0 = DoubleVector.zero(S);
+            for (int r = 0; r < rows; r++) {
+                a0 = load(m, mOff + r * stride + c).fma(DoubleVector.broadcast(S, get(row, rowOff + r)), a0);
+            }
+            a0.intoMemorySegment(out, (outOff + c) * Double.BYTES, NATIVE);
+            c += LANES;
+        }
+        for (; c < cols; c++) {
+            double sum = 0;
+            for (int r = 0; r < rows; r++) {
+                sum = Math.fma(get(m, mOff + r * stride + c), get(row, rowOff + r), sum);
+            }
+            set(out, outOff + c, sum);
+        }
+    }
+
     /**
      * The sum of the lanes, added first to last. {@code reduceLanes(ADD)} leaves the order of the
      * additions unspecified, and in practice interpreted and JIT-compiled code add in different

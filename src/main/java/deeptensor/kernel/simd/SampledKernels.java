@@ -286,10 +286,7 @@ final class SampledKernels {
             int rows = core.dim(0), d = core.dim(1), cols = core.dim(2);
             MemorySegment g = core.segment();
             int i = index(indexes, order, e, c);
-            zero(next, cols);
-            for (int r = 0; r < rows; r++) {
-                ops.axpy(row.getAtIndex(D, r), g, ((long) r * d + i) * cols, next, 0, cols);
-            }
+            ops.rowTimesMatrix(row, 0, rows, g, (long) i * cols, (long) d * cols, next, 0, cols);
             MemorySegment swap = row;
             row = next;
             next = swap;

@@ -33,4 +33,14 @@ abstract class VectorOps {
 
     /** {@code Σ x}. */
     abstract double sum(MemorySegment x, long xOff, int n);
+
+    /**
+     * {@code out[c] = Σ_r row[r] · m[mOff + r·stride + c]} for {@code c < cols}: a row vector times a
+     * {@code rows × cols} matrix whose rows lie {@code stride} apart. The sums stay in registers
+     * (one pass over the rows per block of up to four vectors of columns), and each column adds
+     * its terms in row order with one fused multiply-add each — the same arithmetic, bit for bit, as
+     * zeroing {@code out} and calling {@link #axpy} once per row. {@code out} must not overlap the inputs.
+     */
+    abstract void rowTimesMatrix(MemorySegment row, long rowOff, int rows, MemorySegment m, long mOff, long stride,
+                                 MemorySegment out, long outOff, int cols);
 }
