@@ -25,9 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * blocks, then strips of the panel (one packed strip, {@code KC × 4 vectors}, is reused while the
  * micro-kernel sweeps the rows of the block). Each B
  * strip is 4, 2 or 1 vectors wide (chosen so that little of the last strip is padding); the matching
- * micro-kernels update 4×4, 8×2 and 8×1 vector tiles. For a file of 16 vector registers (AVX2),
- * where 16 accumulators cannot stay in registers, strips are at most 2 vectors wide and the tiles
- * are 6×2 and 8×1 (see {@link #narrowTiles}). A is not packed: the kernels broadcast its
+ * micro-kernels update 4×4, 8×2 and 8×1 vector tiles. Optional narrow tiles for a file of 16 vector
+ * registers (AVX2) keep strips at most 2 vectors wide with 6×2 and 8×1 tiles (see
+ * {@link #narrowTiles}); measured, they have not beaten the wide ones yet, so they are off by default. A is not packed: the kernels broadcast its
  * elements straight from memory, which is what the mode products need (A is either the small
  * factor matrix or the tensor itself read row by row), and it spares a transposing copy.
  *

@@ -72,15 +72,16 @@ public final class PanamaKernels implements Kernels {
 
     /**
      * Whether the GEMM should use the tiles for 16 vector registers: {@value #TILES_PROPERTY} when
-     * set ({@code narrow} or {@code wide}), else narrow below 512-bit vectors. The register count is
-     * not visible from Java; on x86 a 512-bit preferred width means AVX-512 and its 32 registers,
-     * and 256 bits means AVX2 and 16 (a JVM started with {@code -XX:UseAVX=2} on an AVX-512 CPU
-     * also limits itself to 16).
+     * set ({@code narrow} or {@code wide}), else wide at every width. Narrow tiles were built for
+     * AVX2's 16 registers, where the wide 4×4 tile's 21 live vectors must spill; measured on an
+     * AVX-512 CPU limited to AVX2 and 16 registers ({@code -XX:UseAVX=2}), the wide tiles were still
+     * 2–29 % faster (docs/performance.md), so they stay the default until a real AVX2 machine says
+     * otherwise. The width does not enter the default; it is a parameter for that future choice.
      */
     static boolean narrowTilesFor(int vectorBits) {
         String configured = System.getProperty(TILES_PROPERTY);
         if (configured == null || configured.isBlank()) {
-            return vectorBits < 512;
+            return false;
         }
         return switch (configured.trim()) {
             case "narrow" -> true;
