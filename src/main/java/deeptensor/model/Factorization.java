@@ -64,6 +64,8 @@ public final class Factorization implements AutoCloseable {
     private final Shape partialPairShape;
     /** Reusable chunks of order-2 coordinates and their values, so that a batch allocates nothing. */
     private final ScratchPool<PairChunk> chunks = new ScratchPool<>();
+    /** Small chunks for small batches, so that one entry does not pay for {@link #CHUNK}. */
+    private final ScratchPool<PairChunk> smallChunks = new ScratchPool<>();
 
     private Factorization(Kind kind, Shape shape, int[] ranks, Tensor values) {
         this.kind = kind;
@@ -377,6 +379,8 @@ public final class Factorization implements AutoCloseable {
 
     /** Entries per chunk of {@link #evaluateFromPartial}: small enough for L1, large enough to amortize a call. */
     private static final int CHUNK = 256;
+    /** Entries per chunk for batches of at most this many. */
+    private static final int SMALL_CHUNK = 8;
 
     /** Order-2 coordinates {@code (i_m, cell)} for one chunk of entries, and the chunk's values. */
     private record PairChunk(Coordinates at, Tensor values) implements AutoCloseable {
@@ -400,14 +404,17 @@ public final class Factorization implements AutoCloseable {
             throw new IllegalArgumentException(at.count() + " entries need a vector of " + at.count() + " values, got shape " + out.shape());
         }
         int order = shape.order(), m = partialMode, count = at.count();
-        PairChunk chunk = chunks.borrow();
+        boolean small = count <= SMALL_CHUNK;
+        int size = small ? SMALL_CHUNK : CHUNK;
+        ScratchPool<PairChunk> pool = small ? smallChunks : chunks;
+        PairChunk chunk = pool.borrow();
         if (chunk == null) {
-            chunk = new PairChunk(Coordinates.of(partialPairShape, new int[2 * CHUNK]), Tensor.zeros(CHUNK));
+            chunk = new PairChunk(Coordinates.of(partialPairShape, new int[2 * size]), Tensor.zeros(size));
         }
         try {
             MemorySegment source = at.segment(), pairs = chunk.at().segment(), values = chunk.values().segment(), o = out.segment();
-            for (int first = 0; first < count; first += CHUNK) {
-                int n = Math.min(CHUNK, count - first);
+            for (int first = 0; first < count; first += size) {
+                int n = Math.min(size, count - first);
                 for (int e = 0; e < n; e++) {
                     long base = (long) (first + e) * order, cell = 0;
                     for (int k = 0; k < order; k++) {
@@ -418,7 +425,7 @@ public final class Factorization implements AutoCloseable {
                     pairs.setAtIndex(ValueLayout.JAVA_INT, 2L * e, source.getAtIndex(ValueLayout.JAVA_INT, base + m));
                     pairs.setAtIndex(ValueLayout.JAVA_INT, 2L * e + 1, (int) cell);
                 }
-                for (int e = n; e < CHUNK; e++) { // a short last chunk: the rest points at a valid entry
+                for (int e = n; e < size; e++) { // a short last chunk: the rest points at a valid entry
                     pairs.setAtIndex(ValueLayout.JAVA_INT, 2L * e, 0);
                     pairs.setAtIndex(ValueLayout.JAVA_INT, 2L * e + 1, 0);
                 }
@@ -426,7 +433,7 @@ public final class Factorization implements AutoCloseable {
                 MemorySegment.copy(values, 0, o, (long) first * Double.BYTES, (long) n * Double.BYTES);
             }
         } finally {
-            if (!chunks.giveBack(chunk)) {
+            if (!pool.giveBack(chunk)) {
                 chunk.close();
             }
         }
@@ -575,6 +582,7 @@ public final class Factorization implements AutoCloseable {
         if (partial != null) {
             partial.close();
             chunks.drain(PairChunk::close);
+            smallChunks.drain(PairChunk::close);
         }
     }
 

@@ -80,7 +80,7 @@ class FactorizationTest {
         int[][] ranks = {{6, 5, 4}, {3, 4, 4}, {4, 3, 4}};
         for (int c = 0; c < dims.length; c++) {
             Shape shape = Shape.of(dims[c]);
-            for (int count : new int[] {1, 150, 256, 400}) {
+            for (int count : new int[] {1, 8, 9, 150, 256, 400}) {
                 try (Model model = Tucker.shallow().ranks(ranks[c]).build(shape);
                      Coordinates at = Fixtures.coordinates(random, shape, count);
                      Tensor direct = Tensor.zeros(count);
