@@ -55,16 +55,6 @@ final class AutoCompletion {
     static final double FLOP_BUDGET = 5e8;
     /** Ranks are not lowered below the point where one evaluation costs this many times the cheapest model's. */
     static final double FLOOR_FACTOR = 2;
-    /**
-     * Measured cost of the two evaluation paths beyond their flop counts, in flops of the dense path
-     * (one thread, AMD Zen 4 with AVX-512, JDK 25): a sampled evaluation ran at about a seventh of the
-     * dense path's flop rate and spent about 6 000 flops' worth per observed entry (gathers and
-     * scatters); a dense one spent about 160 per entry of the tensor (the passes over the full
-     * reconstruction and its gradient, bound by memory). Without these a 300×300×300 tensor with
-     * 2.7 M observed entries was sent down the sampled path with ranks 2×2×3 (one second an
-     * evaluation) when the dense path with ranks 15 took a quarter of that.
-     */
-    static final double SAMPLED_SLOWDOWN = 7, SAMPLED_ENTRY_OVERHEAD = 6000, DENSE_ENTRY_OVERHEAD = 160;
     /** Fewer observed entries than this: no model is selected, main effects are fitted. */
     static final int MIN_OBSERVED = 20;
     /** Folds of the cross-validation (each holds out a fifth of the observed entries). */
@@ -587,9 +577,11 @@ final class AutoCompletion {
     }
 
     /**
-     * The model's flop count of a dense evaluation plus {@link #DENSE_ENTRY_OVERHEAD} per entry of
-     * the tensor (the passes over the full reconstruction and its gradient); +∞ when the dense
-     * buffers do not fit in memory.
+     * The model's estimated dense step ({@link Model#denseWork}: its flops plus the measured
+     * per-entry cost of the passes over the full tensor); +∞ when the dense buffers do not fit in
+     * memory. Without the measured weights a 300×300×300 tensor with 2.7 M observed entries was sent
+     * down the sampled path with ranks 2×2×3 (one second an evaluation) when the dense path with
+     * ranks 15 took a quarter of that.
      */
     private static double denseCost(Shape shape, int[] ranks, int observed) {
         try (Model probe = Tucker.shallow().ranks(ranks).build(shape)) {
@@ -598,14 +590,14 @@ final class AutoCompletion {
             if (needed > OffHeapMemory.available()) {
                 return Double.POSITIVE_INFINITY;
             }
-            return probe.denseCost(observed) + DENSE_ENTRY_OVERHEAD * (double) shape.size();
+            return probe.denseWork(observed);
         }
     }
 
-    /** The model's flop count of a sampled evaluation, weighted by {@link #SAMPLED_SLOWDOWN}, plus {@link #SAMPLED_ENTRY_OVERHEAD} per observed entry. */
+    /** The model's estimated sampled step ({@link Model#sampledWork}). */
     private static double sampledCost(Shape shape, int[] ranks, int observed) {
         try (Model probe = Tucker.shallow().ranks(ranks).build(shape)) {
-            return SAMPLED_SLOWDOWN * probe.sampledCost(observed) + SAMPLED_ENTRY_OVERHEAD * (double) observed;
+            return probe.sampledWork(observed);
         }
     }
 

@@ -78,6 +78,32 @@ public abstract sealed class Model implements AutoCloseable permits CpModel, Tuc
     /** Estimated flops of one loss-and-gradient computation on {@code m} entries through a dense reconstruction. */
     public abstract double denseCost(int m);
 
+    /**
+     * Measured weights that turn the flop counts into comparable times (one thread, JDK 25, AMD Zen 4
+     * and Zen 5 with AVX-512): sampled flops ran at about a seventh of the dense path's rate
+     * (gathers and scatters of rows, not GEMMs), a sampled step spent about 6 000 flops' worth per
+     * observed entry, and a dense one about 160 per entry of the tensor (the passes over the full
+     * reconstruction and its gradient, bound by memory).
+     */
+    static final double SAMPLED_SLOWDOWN = 7, SAMPLED_ENTRY_OVERHEAD = 6000, DENSE_ENTRY_OVERHEAD = 160;
+
+    /**
+     * Estimated time of one dense loss-and-gradient step on {@code m} entries, in flop-equivalents:
+     * {@link #denseCost} plus 160 per entry of the tensor. {@link Evaluation#AUTO} compares it with
+     * {@link #sampledWork}.
+     */
+    public double denseWork(int m) {
+        return denseCost(m) + DENSE_ENTRY_OVERHEAD * (double) shape.size();
+    }
+
+    /**
+     * Estimated time of one sampled loss-and-gradient step on {@code m} entries, in
+     * flop-equivalents: 7 × {@link #sampledCost} plus 6 000 per entry.
+     */
+    public double sampledWork(int m) {
+        return SAMPLED_SLOWDOWN * sampledCost(m) + SAMPLED_ENTRY_OVERHEAD * (double) m;
+    }
+
     /** Whether a batch of {@code m} entries is evaluated densely under the current setting. */
     public boolean usesDense(int m) {
         return switch (evaluation) {
@@ -85,7 +111,7 @@ public abstract sealed class Model implements AutoCloseable permits CpModel, Tuc
             case DENSE -> true;
             case AUTO -> {
                 if (m != decidedSize) {
-                    decidedDense = denseCost(m) < sampledCost(m);
+                    decidedDense = denseWork(m) < sampledWork(m);
                     decidedSize = m;
                 }
                 yield decidedDense;

@@ -222,7 +222,7 @@ class ModelOracleProperties {
                 int[] sizes = random.ints(12, 1, 2 * (int) c.shape().size() + 2).toArray();
                 sizes[3] = sizes[2]; // a repeated size: the cached decision
                 for (int m : sizes) {
-                    assertEquals(model.denseCost(m) < model.sampledCost(m), model.usesDense(m), c + ", AUTO, " + m + " entries");
+                    assertEquals(model.denseWork(m) < model.sampledWork(m), model.usesDense(m), c + ", AUTO, " + m + " entries");
                     assertEquals(false, model.evaluation(Evaluation.SAMPLED).usesDense(m), c + ", SAMPLED");
                     assertEquals(true, model.evaluation(Evaluation.DENSE).usesDense(m), c + ", DENSE");
                     model.evaluation(Evaluation.AUTO);

@@ -53,6 +53,14 @@ public class TrainingStepBench {
     @Param({"0.7"})
     public double observed;
 
+    /** CP rank, or 0 for the default over-parameterized size. */
+    @Param({"0"})
+    public int rank;
+
+    /** {@code auto}, {@code dense} or {@code sampled}: the evaluation path (AUTO is the model's own choice). */
+    @Param({"auto"})
+    public String evaluation;
+
     private Model fitted;
     private Batch batch;
     private OptimizerState optimizer;
@@ -70,11 +78,12 @@ public class TrainingStepBench {
         targets = Tensor.gaussian(8, 1.0, count);
         ModelSpec spec = switch (model) {
             case "tucker" -> Tucker.deep(depth);
-            case "cp" -> CP.deep(depth);
+            case "cp" -> rank > 0 ? CP.deep(depth).rank(rank) : CP.deep(depth);
             case "tt" -> TensorTrain.deep(depth);
             default -> throw new IllegalArgumentException("model " + model + " is not tucker, cp or tt");
         };
         fitted = spec.build(dims);
+        fitted.evaluation(deeptensor.model.Evaluation.valueOf(evaluation.toUpperCase(java.util.Locale.ROOT)));
         Initializer.normMatched(5e-4).initialize(fitted, 9);
         batch = new Batch(at, targets);
         optimizer = Optimizer.adam(5e-4).start((int) fitted.parameters().values().size());
