@@ -37,8 +37,8 @@ class InfoCommandTest {
 
     /**
      * The bundled tensor's spectra agree with NumPy's: the expected ratios σ_i/σ_1 come from
-     * {@code unemployment.spectra.json} (a copy of the file that ../shared/data/mode_spectra.py wrote
-     * with NumPy's SVD, kept in the test resources). The command prints 4 significant digits.
+     * {@code unemployment.spectra.json} in the test resources, NumPy's SVD of each unfolding (how it
+     * was made: docs/testing.md). The command prints 4 significant digits.
      */
     @Test
     void infoOnTheBundledTensorPrintsItsShapeAndNumPysSpectra() throws IOException {

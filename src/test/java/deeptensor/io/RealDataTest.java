@@ -13,17 +13,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Reads the real tensors of the shared data folder (outside the project, read-only); shapes,
- * dtypes and value ranges are those stated in that folder's README.
+ * Reads four real tensors (the sets of docs/accuracy.md: astronaut, muybridge_cat, unemployment,
+ * digits) from a folder holding {@code <set>/<set>.npy}, named by the environment variable
+ * {@value #VARIABLE} or the system property {@code deeptensor.realData}; skipped when neither is
+ * set or the file is absent. Shapes, dtypes and value ranges are those the data sets' sources
+ * give (docs/accuracy.md lists them).
  */
 class RealDataTest {
 
-    static final Path DATA = Path.of("..", "shared", "data");
+    static final String VARIABLE = "DEEPTENSOR_REAL_DATA";
+
+    /** The folder of real tensors, or null when none is configured. */
+    static Path folder() {
+        String configured = System.getProperty("deeptensor.realData", System.getenv(VARIABLE));
+        return configured == null || configured.isBlank() ? null : Path.of(configured);
+    }
 
     static Path dataFile(String name) {
-        Path file = DATA.resolve(name).resolve(name + ".npy");
-        Assumptions.assumeTrue(Files.isRegularFile(file),
-                "the shared data folder ../shared/data is absent here; skipping the test on " + name);
+        Path folder = folder();
+        Path file = folder == null ? null : folder.resolve(name).resolve(name + ".npy");
+        Assumptions.assumeTrue(file != null && Files.isRegularFile(file),
+                "no real tensor " + name + " here (set " + VARIABLE + " to a folder holding <set>/<set>.npy to test it)");
         return file;
     }
 

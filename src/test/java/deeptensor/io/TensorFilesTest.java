@@ -78,7 +78,7 @@ class TensorFilesTest {
     /** The acceptance case: a .tns and a CSV made from a real data set read back the same. */
     @Test
     void realDataConvertsToTnsAndCsvAndBack() throws IOException {
-        Path source = RealDataTest.dataFile("unemployment");
+        Path source = Path.of("src/main/resources/deeptensor/data/unemployment.npy"); // the tensor the jar bundles
         try (Observations original = TensorFiles.readObservations(source, SparseOptions.defaults())) {
             assertEquals(Shape.of(14, 10, 12), original.shape());
             for (String name : new String[] {"u.tns", "u.csv", "u.npy"}) {

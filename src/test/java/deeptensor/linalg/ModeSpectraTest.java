@@ -16,13 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Examples of {@link ModeSpectra}, and a comparison with NumPy on the unemployment tensor. */
 class ModeSpectraTest {
 
-    private static final Path UNEMPLOYMENT = Path.of("..", "shared", "data", "unemployment");
+    /** The bundled unemployment tensor and NumPy's spectra of it (docs/testing.md says how they were made). */
+    private static final Path UNEMPLOYMENT_NPY = Path.of("src/main/resources/deeptensor/data/unemployment.npy");
+    private static final Path UNEMPLOYMENT_SPECTRA = Path.of("src/test/resources/deeptensor/data/unemployment.spectra.json");
 
     @Test
     void theEffectiveRankOfTheIdentityIsItsSize() {
@@ -136,17 +137,14 @@ class ModeSpectraTest {
     }
 
     /**
-     * The mode spectra of the unemployment tensor against NumPy's: {@code unemployment.spectra.json} was
-     * written by {@code shared/data/mode_spectra.py} (np.linalg.svd of each unfolding, float64). Its
-     * {@code sv_top20_over_sv1} arrays are, in order, modes 0, 1, 2 of the raw tensor, then of the tensor
-     * minus its mean. Skipped when the data is absent.
+     * The mode spectra of the unemployment tensor against NumPy's: {@code unemployment.spectra.json}
+     * holds {@code np.linalg.svd} of each unfolding in float64 (docs/testing.md). Its
+     * {@code sv_top20_over_sv1} arrays are, in order, modes 0, 1, 2 of the raw tensor, then of the
+     * tensor minus its mean.
      */
     @Test
     void unemploymentSpectraMatchNumPy() throws IOException {
-        Path npy = UNEMPLOYMENT.resolve("unemployment.npy");
-        Path json = UNEMPLOYMENT.resolve("unemployment.spectra.json");
-        Assumptions.assumeTrue(Files.isRegularFile(npy) && Files.isRegularFile(json),
-                "skipped: " + npy + " or " + json + " is absent (see shared/data/unemployment/README.md)");
+        Path npy = UNEMPLOYMENT_NPY, json = UNEMPLOYMENT_SPECTRA;
         double[] values = readLittleEndianDoubles(npy, "'shape': (14, 10, 12)", 14 * 10 * 12);
         List<double[]> expected = numbersAfter(Files.readString(json), "sv_top20_over_sv1");
         assertEquals(6, expected.size(), "three raw and three centred spectra in " + json);
