@@ -49,16 +49,15 @@ final class CompletionRun {
         long initSeed = seeds.nextLong(), splitSeed = seeds.nextLong(), batchSeed = seeds.nextLong();
         double rms = rms(values);
         double scale = rms > 0 ? rms : 1;
-        try (Tensor scaled = values.copy();
-             Model model = spec.build(at.shape())) {
+        try (Model model = spec.build(at.shape())) {
             FitMemory.ofModel(model, at.count(), validationFraction).requireAvailable(model.usesDense(at.count())
                     ? "use sampled evaluation (Evaluation.SAMPLED), lower the ranks, or raise -XX:MaxDirectMemorySize"
                     : "lower the ranks or the depth, or raise -XX:MaxDirectMemorySize");
-            for (long e = 0; e < scaled.size(); e++) {
-                scaled.setFlat(e, scaled.getFlat(e) / scale);
-            }
-            try (Observations observed = Observations.of(at, scaled);
+            try (Observations observed = Observations.of(at, values);
                  Observations.Split split = observed.split(validationFraction, splitSeed)) {
+                // The split's parts are copies owned here: scale them in place (dividing commutes with the split).
+                divide(split.train().values(), scale);
+                divide(split.validation().values(), scale);
                 Initializer init = initializer != null ? initializer : Initializer.endToEndWithRms(model, initScale);
                 init.initialize(model, initSeed);
                 if (progress != null) {
@@ -125,6 +124,12 @@ final class CompletionRun {
             sum += v * v;
         }
         return largest * Math.sqrt(sum / values.size());
+    }
+
+    private static void divide(Tensor values, double by) {
+        for (long e = 0; e < values.size(); e++) {
+            values.setFlat(e, values.getFlat(e) / by);
+        }
     }
 
     static double meanSquare(Tensor values) {

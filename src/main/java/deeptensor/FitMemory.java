@@ -52,7 +52,7 @@ final class FitMemory {
         memory.add("the completed tensor", model.shape().size() * Double.BYTES);
         memory.add("the model's buffers", buffers);
         memory.add("optimizer moments and the best state", 3L * model.parameters().size() * Double.BYTES);
-        memory.add("copies of the " + m + " observed entries", (long) m * (4L * Double.BYTES + 2L * model.shape().order() * Integer.BYTES));
+        memory.add("copies of the " + m + " observed entries", (long) m * (3L * Double.BYTES + 2L * model.shape().order() * Integer.BYTES));
         return memory;
     }
 

@@ -232,19 +232,21 @@ public final class Trainer {
      * validation part (none when it is empty). Make the split with {@link Observations#split}.
      */
     public TrainingResult fit(Model model, Observations.Split data) {
-        if (!data.train().shape().equals(model.shape())) {
-            throw new IllegalArgumentException("observations of shape " + data.train().shape() + " cannot train a model of shape "
-                    + model.shape());
-        }
-        try (TrainingRun run = new TrainingRun(settings(), model, data)) {
-            return run.run();
-        }
+        return fit(model, data.train(), data.validation());
     }
 
     /** Trains {@code model} on all the observed entries (no validation). */
     public TrainingResult fit(Model model, Observations data) {
-        try (Observations.Split all = data.split(0, 0)) {
-            return fit(model, all);
+        return fit(model, data, null);
+    }
+
+    private TrainingResult fit(Model model, Observations train, Observations validation) {
+        if (!train.shape().equals(model.shape())) {
+            throw new IllegalArgumentException("observations of shape " + train.shape() + " cannot train a model of shape "
+                    + model.shape());
+        }
+        try (TrainingRun run = new TrainingRun(settings(), model, train, validation)) {
+            return run.run();
         }
     }
 

@@ -25,20 +25,21 @@ final class TrainingRun implements AutoCloseable {
     private final double lossScale;
     private final List<TrainingResult.Check> history = new ArrayList<>();
 
-    TrainingRun(Trainer.Settings settings, Model model, Observations.Split data) {
+    /** {@code validationPart} may be null or empty: no validation. */
+    TrainingRun(Trainer.Settings settings, Model model, Observations trainPart, Observations validationPart) {
         this.settings = settings;
         this.model = model;
-        this.train = new Batch(data.train().coordinates(), data.train().values());
-        this.validation = data.validation().count() > 0
-                ? new Batch(data.validation().coordinates(), data.validation().values()) : null;
-        int m = data.train().coordinates().count();
+        this.train = new Batch(trainPart.coordinates(), trainPart.values());
+        this.validation = validationPart != null && validationPart.count() > 0
+                ? new Batch(validationPart.coordinates(), validationPart.values()) : null;
+        int m = trainPart.count();
         this.sampler = settings.batchSize() > 0 && settings.batchSize() < m
-                ? new BatchSampler(data.train().coordinates(), data.train().values(), settings.batchSize(), settings.seed())
+                ? new BatchSampler(trainPart.coordinates(), trainPart.values(), settings.batchSize(), settings.seed())
                 : null;
         this.state = settings.optimizer().start(model.parameters().size());
         this.lastGood = new Snapshot(model, settings.optimizer());
-        this.best = validation != null ? new Snapshot(model, settings.optimizer()) : null;
-        this.lossScale = meanSquare(data.train().values());
+        this.best = this.validation != null ? new Snapshot(model, settings.optimizer()) : null;
+        this.lossScale = meanSquare(trainPart.values());
     }
 
     TrainingResult run() {

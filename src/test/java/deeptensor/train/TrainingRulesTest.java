@@ -496,7 +496,7 @@ class TrainingRulesTest {
              Model model = CP.shallow().build(SHAPE)) {
             Initializer.gaussian(0.5).initialize(model, 13);
             Trainer.Settings settings = new Trainer().optimizer(Optimizer.adam(0.01)).batchSize(5).maxSteps(3).settings();
-            TrainingRun run = new TrainingRun(settings, model, split);
+            TrainingRun run = new TrainingRun(settings, model, split.train(), split.validation());
             run.run();
             List<Tensor> owned = new ArrayList<>();
             for (String batch : new String[] {"train", "validation"}) {
