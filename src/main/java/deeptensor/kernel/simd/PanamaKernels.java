@@ -67,7 +67,7 @@ public final class PanamaKernels implements Kernels {
         if (preferred.vectorBitSize() < 256) {
             return null;
         }
-        return new PanamaKernels(preferred, defaultThreads(), Parallel.SPLIT_THRESHOLD, narrowTilesFor(preferred.vectorBitSize()));
+        return new PanamaKernels(preferred, defaultThreads(), Parallel.SPLIT_THRESHOLD, narrowTilesConfigured());
     }
 
     /**
@@ -76,9 +76,9 @@ public final class PanamaKernels implements Kernels {
      * AVX2's 16 registers, where the wide 4×4 tile's 21 live vectors must spill; measured on an
      * AVX-512 CPU limited to AVX2 and 16 registers ({@code -XX:UseAVX=2}), the wide tiles were still
      * 2–29 % faster (docs/performance.md), so they stay the default until a real AVX2 machine says
-     * otherwise. The width does not enter the default; it is a parameter for that future choice.
+     * otherwise.
      */
-    static boolean narrowTilesFor(int vectorBits) {
+    static boolean narrowTilesConfigured() {
         String configured = System.getProperty(TILES_PROPERTY);
         if (configured == null || configured.isBlank()) {
             return false;
@@ -103,7 +103,7 @@ public final class PanamaKernels implements Kernels {
      * threads (tests pass 0 to exercise the split paths on small inputs).
      */
     public static PanamaKernels create(int vectorBits, int threads, double splitThreshold) {
-        return create(vectorBits, threads, splitThreshold, narrowTilesFor(vectorBits));
+        return create(vectorBits, threads, splitThreshold, narrowTilesConfigured());
     }
 
     /** As {@link #create(int, int, double)}, with the GEMM's register tiles chosen (tests force both). */

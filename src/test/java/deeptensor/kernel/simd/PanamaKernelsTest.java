@@ -103,14 +103,13 @@ class PanamaKernelsTest {
         String before = System.getProperty(PanamaKernels.TILES_PROPERTY);
         try {
             System.clearProperty(PanamaKernels.TILES_PROPERTY);
-            assertTrue(!PanamaKernels.narrowTilesFor(256), "wide by default: measured faster even with 16 registers");
-            assertTrue(!PanamaKernels.narrowTilesFor(512));
+            assertTrue(!PanamaKernels.narrowTilesConfigured(), "wide by default: measured faster even with 16 registers");
             System.setProperty(PanamaKernels.TILES_PROPERTY, "wide");
-            assertTrue(!PanamaKernels.narrowTilesFor(256));
+            assertTrue(!PanamaKernels.narrowTilesConfigured());
             System.setProperty(PanamaKernels.TILES_PROPERTY, "narrow");
-            assertTrue(PanamaKernels.narrowTilesFor(512));
+            assertTrue(PanamaKernels.narrowTilesConfigured());
             System.setProperty(PanamaKernels.TILES_PROPERTY, "16");
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> PanamaKernels.narrowTilesFor(512)).getMessage()
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> PanamaKernels.narrowTilesConfigured()).getMessage()
                     .contains("narrow or wide"));
         } finally {
             if (before == null) {
