@@ -47,8 +47,10 @@ class LayerRulesTest {
             Map.entry("deeptensor.train", union(BELOW_MODELS, "deeptensor.model")),
             Map.entry("deeptensor.metrics", union(BELOW_MODELS, "deeptensor.model", "deeptensor.train")),
             Map.entry("deeptensor", union(BELOW_MODELS, "deeptensor.model", "deeptensor.train", "deeptensor.metrics")),
+            Map.entry("deeptensor.experiments", union(BELOW_MODELS, "deeptensor.model", "deeptensor.train", "deeptensor.metrics",
+                    "deeptensor")),
             Map.entry("deeptensor.cli", union(BELOW_MODELS, "deeptensor.model", "deeptensor.train", "deeptensor.metrics",
-                    "deeptensor")));
+                    "deeptensor", "deeptensor.experiments")));
 
     private static Set<String> union(Set<String> base, String... more) {
         Set<String> all = new TreeSet<>(base);

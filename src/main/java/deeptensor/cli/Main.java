@@ -54,7 +54,7 @@ public final class Main {
         words.remove("--verbose"); // read by main: the library's informational log lines
         String command = words.isEmpty() ? "help" : words.remove(0);
         try {
-            if (command.equals("complete") || command.equals("demo") || command.equals("predict")) {
+            if (command.equals("complete") || command.equals("demo") || command.equals("predict") || command.equals("experiment")) {
                 applyThreads(words); // read when the kernels load, just below
             }
             deeptensor.kernel.KernelProvider.kernels(); // a bad -Ddeeptensor.kernels is the user's to fix: exit 2
@@ -71,6 +71,7 @@ public final class Main {
                 case "complete" -> CompleteCommand.run(words, err);
                 case "predict" -> PredictCommand.run(words, err);
                 case "demo" -> DemoCommand.run(words, out, err);
+                case "experiment" -> ExperimentCommand.run(words, out);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
                     yield OK;
@@ -185,6 +186,11 @@ public final class Main {
                                           shape, observed fraction, value range and per-mode singular
                                           value spectra of a .npy, .tns or .csv file; without FILE,
                                           of the bundled unemployment tensor (US BLS, 14×10×12)
+                  experiment ID... [--quick] [--out DIR] [--seeds K] [--threads N] [--list]
+                                          run the papers' experiments E1 … E10 (or all): CSV
+                                          series and SVG figures in DIR/ID/ (default
+                                          experiment-results), a verdict line per claim, and
+                                          DIR/verdicts.csv; --quick runs the reduced sizes
                   help                    this text
 
                 --verbose also logs which kernels were chosen (info always prints them);
