@@ -86,10 +86,18 @@ public final class SvgPlot {
 
     /** A series in the given style; series with the same label share a colour and one legend entry. */
     public SvgPlot add(String label, double[] x, double[] y, Style style) {
+        return add(label, label, x, y, style);
+    }
+
+    /**
+     * A series in the given style and in the colour of {@code colorGroup}: a measurement and the
+     * prediction for it can share a colour while keeping two legend entries.
+     */
+    public SvgPlot add(String label, String colorGroup, double[] x, double[] y, Style style) {
         if (x.length != y.length) {
             throw new IllegalArgumentException("series '" + label + "': " + x.length + " x values but " + y.length + " y values");
         }
-        series.add(new Series(label, x.clone(), y.clone(), colorOf(label), style));
+        series.add(new Series(label, x.clone(), y.clone(), colorOf(colorGroup), style));
         return this;
     }
 
@@ -344,14 +352,22 @@ public final class SvgPlot {
     }
 
     private void drawLegend(StringBuilder svg) {
-        int row = 0;
-        for (Map.Entry<String, Integer> entry : colors.entrySet()) {
-            if (entry.getKey() == null || entry.getKey().isEmpty()) {
-                continue;
+        Map<String, Series> entries = new LinkedHashMap<>();
+        for (Series s : series) {
+            if (s.label != null && !s.label.isEmpty()) {
+                entries.putIfAbsent(s.label, s);
             }
-            Style style = series.stream().filter(s -> entry.getKey().equals(s.label)).map(Series::style).findFirst().orElse(Style.LINE);
+        }
+        for (Band b : bands) {
+            if (b.label != null && !b.label.isEmpty() && !entries.containsKey(b.label)) {
+                entries.put(b.label, new Series(b.label, new double[0], new double[0], b.color, Style.LINE));
+            }
+        }
+        int row = 0;
+        for (Map.Entry<String, Series> entry : entries.entrySet()) {
+            Style style = entry.getValue().style;
             int y = TOP + 10 + 20 * row++;
-            String color = PALETTE[entry.getValue() % PALETTE.length];
+            String color = PALETTE[entry.getValue().color % PALETTE.length];
             if (style == Style.POINTS) {
                 svg.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"3.5\" fill=\"%s\"/>%n", RIGHT_OF_PLOT + 26, y, color));
             } else {
