@@ -17,11 +17,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code deeptensor experiment ID... [--quick] [--out DIR] [--seeds K] [--threads N]}: runs
+ * {@code deeptensor experiment ID... [--quick] [--out DIR] [--seeds K] [--threads N] [--budget T]}: runs
  * experiments E1–E10 (or {@code all}), writing each one's CSV series and SVG figures under
  * {@code DIR/<id>/}, printing a verdict line per claim, and writing every verdict of the run to
  * {@code DIR/verdicts.csv}. A claim that is not reproduced is a result, not an error: the exit code
- * is 0 whenever the experiments ran.
+ * is 0 whenever the experiments ran. {@code --budget T} limits each training run of the long
+ * protocols (E8's 25 000 epochs) to a wall time; the outputs say where a run was cut short.
  */
 final class ExperimentCommand {
 
@@ -32,7 +33,7 @@ final class ExperimentCommand {
 
     static int run(List<String> words, PrintStream out) throws IOException, Main.UsageException {
         Arguments parsed = new Arguments.Spec("experiment").flag("--quick").valued("--out", "-o").valued("--seeds").valued("--threads")
-                .flag("--list").parse(words);
+                .valued("--budget").flag("--list").parse(words);
         if (parsed.flag("--list")) {
             for (Experiment e : Experiments.all()) {
                 out.println(e.id() + "\t" + e.title());
@@ -41,6 +42,8 @@ final class ExperimentCommand {
         }
         List<Experiment> chosen = choose(parsed.positionals());
         int seeds = parsed.value("--seeds").isPresent() ? parseSeeds(parsed.value("--seeds").orElseThrow()) : 0;
+        double budget = parsed.value("--budget").isPresent()
+                ? DurationArgument.parse("--budget", parsed.value("--budget").orElseThrow()).toNanos() / 1e9 : 0;
         Path root = Path.of(parsed.value("--out").orElse(DEFAULT_OUTPUT.toString()));
         Files.createDirectories(root);
         boolean quick = parsed.flag("--quick");
@@ -50,7 +53,7 @@ final class ExperimentCommand {
         for (Experiment experiment : chosen) {
             out.println(experiment.id() + ": " + experiment.title());
             long start = System.nanoTime();
-            ExperimentContext context = new ExperimentContext(experiment.id(), quick, seeds, root, out);
+            ExperimentContext context = new ExperimentContext(experiment.id(), quick, seeds, root, out).budget(budget);
             experiment.run(context);
             verdicts.addAll(context.verdicts());
             out.printf(Locale.ROOT, "%s: done in %.1f s%n", experiment.id(), (System.nanoTime() - start) / 1e9);

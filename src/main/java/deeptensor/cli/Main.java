@@ -186,11 +186,13 @@ public final class Main {
                                           shape, observed fraction, value range and per-mode singular
                                           value spectra of a .npy, .tns or .csv file; without FILE,
                                           of the bundled unemployment tensor (US BLS, 14×10×12)
-                  experiment ID... [--quick] [--out DIR] [--seeds K] [--threads N] [--list]
+                  experiment ID... [--quick] [--out DIR] [--seeds K] [--threads N] [--budget T]
+                             [--list]
                                           run the papers' experiments E1 … E10 (or all): CSV
                                           series and SVG figures in DIR/ID/ (default
                                           experiment-results), a verdict line per claim, and
-                                          DIR/verdicts.csv; --quick runs the reduced sizes
+                                          DIR/verdicts.csv; --quick runs the reduced sizes;
+                                          --budget limits each long training run (E8) to T
                   help                    this text
 
                 --verbose also logs which kernels were chosen (info always prints them);

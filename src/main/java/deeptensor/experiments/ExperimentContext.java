@@ -21,6 +21,7 @@ public final class ExperimentContext {
     private final int seedsOverride;
     private final Path folder;
     private final PrintStream out;
+    private double budgetSeconds;
     private final List<Verdict> verdicts = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
 
@@ -40,6 +41,23 @@ public final class ExperimentContext {
         this.seedsOverride = seedsOverride;
         this.folder = outputRoot.resolve(experiment);
         this.out = out;
+    }
+
+    /**
+     * Limits every training run of a long protocol to {@code seconds} of wall time (0: no limit).
+     * An experiment that stops a run at the budget says so in its output and verdicts.
+     */
+    public ExperimentContext budget(double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("a time budget must be finite and not negative, got " + seconds);
+        }
+        budgetSeconds = seconds;
+        return this;
+    }
+
+    /** The wall-time limit of one training run in seconds, or 0 for none. */
+    public double budgetSeconds() {
+        return budgetSeconds;
     }
 
     /** Whether to run the reduced protocol. */

@@ -13,6 +13,7 @@ public final class Experiments {
     private static final List<Experiment> ALL = List.of(
             new ComponentNormLaw(),
             new BalanceConservation(),
+            new DeepTuckerSparsity(),
             new MetricChecks());
 
     private Experiments() {

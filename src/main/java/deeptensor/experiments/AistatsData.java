@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The synthetic data of the AISTATS 2024 deep Tucker code, as we reconstruct its
+ * The synthetic data of the AISTATS 2024 deep Tucker code (Hariz et al.), as we reconstruct its
  * intended procedure: a standard normal tensor divided by its largest magnitude; every mode-m slice
  * divided by its Frobenius norm, modes 0, 1, 2 in turn; its Tucker approximation of multilinear rank
  * {@code rank} (HOOI from the truncated HOSVD); a mask from uniform numbers with the largest
