@@ -75,7 +75,7 @@ final class BalanceConservation implements Experiment {
                 for (int i = 0; i < d.time.length; i++) {
                     table.row(form, eta, d.time[i], d.links[i] / scale, form.equals("column") ? d.modes[i] : Double.NaN);
                 }
-                plot.add(form + " chains, η = " + eta, form + (d == fine ? "" : " coarse"), d.time, scaled(d.links, 1 / scale),
+                plot.add(form + " chains, η = " + eta, form, d.time, scaled(d.links, 1 / scale),
                         d == fine ? SvgPlot.Style.LINE : SvgPlot.Style.DASHED);
             }
             double ratio = coarse.worstLinks() / fine.worstLinks();

@@ -26,7 +26,7 @@ public final class SvgPlot {
     /** Colours that stay distinguishable for the common forms of colour blindness (Okabe and Ito, 2008). */
     private static final String[] PALETTE = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"};
 
-    private static final int WIDTH = 760;
+    private static final int WIDTH = 830;
     private static final int HEIGHT = 470;
     private static final int LEFT = 78;
     private static final int RIGHT_OF_PLOT = 560;
