@@ -59,6 +59,41 @@ public final class KernelProvider {
         return Holder.CHOSEN;
     }
 
+    private static final java.util.concurrent.ConcurrentHashMap<Class<?>, Object> FAMILIES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The implementation of a model's kernel family (such as {@link CpKernels}) that goes with the
+     * chosen {@link #kernels()}, resolved once per family: see {@link #family(Class, Kernels, Object)}.
+     */
+    public static <T> T family(Class<T> family, T scalar) {
+        return family.cast(FAMILIES.computeIfAbsent(family, f -> family(family, kernels(), scalar)));
+    }
+
+    /**
+     * The implementation of a model's kernel family that goes with {@code general}: {@code scalar}
+     * when {@code general} is the scalar reference; for the Vector API kernels, the class
+     * {@code deeptensor.kernel.simd.Panama<Family>} (for example {@code PanamaCpKernels}) made by its
+     * static {@code create(Kernels)}, so that the family shares their vector width and threads. A
+     * family without a Vector API class runs on its scalar reference, with one warning. This is how a
+     * new model brings its own kernels without any change here or in {@link Kernels}.
+     */
+    public static <T> T family(Class<T> family, Kernels general, T scalar) {
+        if (general == Kernels.scalar()) {
+            return scalar;
+        }
+        String name = "deeptensor.kernel.simd.Panama" + family.getSimpleName();
+        try {
+            Object made = Class.forName(name).getMethod("create", Kernels.class).invoke(null, general);
+            if (made != null) {
+                return family.cast(made);
+            }
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException missing) {
+            System.getLogger("deeptensor").log(Level.WARNING, "deeptensor kernels: no Vector API " + family.getSimpleName()
+                    + " for " + general.name() + " (" + missing + "); its scalar reference runs instead");
+        }
+        return scalar;
+    }
+
     /** Whether the incubator module is present in this JVM. */
     public static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();

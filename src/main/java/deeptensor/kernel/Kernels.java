@@ -4,10 +4,15 @@ import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Tensor;
 
 /**
- * The numerical kernels of deeptensor, behind one narrow interface with two implementations: the
- * plain-Java {@linkplain #scalar() scalar reference} (the oracle that defines correct results) and a
- * Vector API implementation chosen once at start-up by {@link KernelProvider}. Most callers use the
- * static facade {@link TensorOps} instead.
+ * The general tensor algebra of deeptensor — products, unfoldings, gathers and scatters — behind one
+ * narrow interface with two implementations: the plain-Java {@linkplain #scalar() scalar reference}
+ * (the oracle that defines correct results) and a Vector API implementation chosen once at start-up
+ * by {@link KernelProvider}. Most callers use the static facade {@link TensorOps} instead.
+ *
+ * <p>What only one model needs lives in that model's own kernel family — {@link CpKernels},
+ * {@link TuckerKernels}, {@link TensorTrainKernels} — with its own scalar reference and Vector API
+ * implementation, found by {@link KernelProvider#family}: a new model adds its family without
+ * touching this interface. The contract below holds for every family.
  *
  * <h2>Contract shared by every method</h2>
  * <ul>
@@ -71,9 +76,6 @@ public interface Kernels {
     /** Column-wise Kronecker product of matrices with a common column count {@code R}: {@code out} is {@code (Π rows) × R}. */
     void khatriRao(Tensor[] matrices, Tensor out);
 
-    /** {@code out[i_1..i_N] = Σ_r Π_n F^n[i_n, r]}. */
-    void cpReconstruct(Tensor[] factors, Tensor out);
-
     /**
      * Matricized tensor times Khatri-Rao product: {@code out = X_(mode) · KR(F^m, m ≠ mode)}, that is
      * {@code out[i, r] = Σ X[.., i, ..] · Π_{m≠mode} F^m[i_m, r]}. {@code factors[mode]} is ignored
@@ -95,25 +97,4 @@ public interface Kernels {
 
     /** Adjoint of {@link #gather}: {@code out = Σ_e weights[e] · δ(at_e)} (zero elsewhere; repeated coordinates add). */
     void scatter(Coordinates at, Tensor weights, Tensor out);
-
-    /** The CP model at the coordinates: {@code values[e] = Σ_r Π_n F^n[i_n, r]}. */
-    void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values);
-
-    /** Adjoint of {@link #cpEvaluate} in {@code F^mode}: {@code out[i_mode, r] = Σ_e weights[e] Π_{m≠mode} F^m[i_m, r]} over entries with that {@code i_mode}. */
-    void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out);
-
-    /** The Tucker model at the coordinates: {@code values[e] = Σ_r G[r] Π_n U^n[i_n, r_n]}. */
-    void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values);
-
-    /** Adjoint of {@link #tuckerEvaluate} in the core: {@code out[r] = Σ_e weights[e] Π_n U^n[i_n, r_n]}. */
-    void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out);
-
-    /** Adjoint of {@link #tuckerEvaluate} in {@code U^mode}: {@code out[i_mode, r_mode] = Σ_e weights[e] Σ_{r≠mode} G[r] Π_{m≠mode} U^m[i_m, r_m]}. */
-    void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out);
-
-    /** The tensor-train model at the coordinates: {@code values[e] = G_1[i_1] ⋯ G_N[i_N]} (a 1×1 product). */
-    void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values);
-
-    /** Adjoint of {@link #ttEvaluate} in core {@code k}: {@code out[a, i_k, b] = Σ_e weights[e] · left_e[a] · right_e[b]}, the products of the slices before and after {@code k}. */
-    void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out);
 }

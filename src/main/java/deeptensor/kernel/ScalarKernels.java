@@ -27,11 +27,11 @@ final class ScalarKernels implements Kernels {
         return "scalar";
     }
 
-    private static double get(MemorySegment s, long i) {
+    static double get(MemorySegment s, long i) {
         return s.getAtIndex(D, i);
     }
 
-    private static void put(MemorySegment s, long i, double v) {
+    static void put(MemorySegment s, long i, double v) {
         s.setAtIndex(D, i, v);
     }
 
@@ -112,29 +112,6 @@ final class ScalarKernels implements Kernels {
             rows[n] = matrices[n].rows();
         }
         return Shape.of(rows);
-    }
-
-    @Override
-    public void cpReconstruct(Tensor[] factors, Tensor out) {
-        int rank = ShapeChecks.cpReconstruct(factors, out);
-        int[] index = new int[out.order()];
-        MemorySegment so = out.segment();
-        for (long offset = 0; offset < out.size(); offset++) {
-            out.shape().index(offset, index);
-            put(so, offset, cpEntry(factors, rank, index));
-        }
-    }
-
-    private static double cpEntry(Tensor[] factors, int rank, int[] index) {
-        double sum = 0;
-        for (int r = 0; r < rank; r++) {
-            double product = 1;
-            for (int n = 0; n < factors.length; n++) {
-                product *= factors[n].get(index[n], r);
-            }
-            sum += product;
-        }
-        return sum;
     }
 
     @Override
@@ -222,155 +199,8 @@ final class ScalarKernels implements Kernels {
         }
     }
 
-    @Override
-    public void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
-        int rank = ShapeChecks.cpEvaluate(factors, at, values);
-        int[] index = new int[at.order()];
-        for (int e = 0; e < at.count(); e++) {
-            entry(at, e, index);
-            values.setFlat(e, cpEntry(factors, rank, index));
-        }
-    }
-
-    @Override
-    public void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        int rank = ShapeChecks.cpScatter(factors, mode, at, weights, out);
-        out.fill(0);
-        int[] index = new int[at.order()];
-        for (int e = 0; e < at.count(); e++) {
-            entry(at, e, index);
-            for (int r = 0; r < rank; r++) {
-                double product = weights.getFlat(e);
-                for (int n = 0; n < factors.length; n++) {
-                    if (n != mode) {
-                        product *= factors[n].get(index[n], r);
-                    }
-                }
-                out.set(out.get(index[mode], r) + product, index[mode], r);
-            }
-        }
-    }
-
-    @Override
-    public void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
-        ShapeChecks.tuckerEvaluate(core, factors, at, values);
-        int[] index = new int[at.order()];
-        int[] coreIndex = new int[core.order()];
-        for (int e = 0; e < at.count(); e++) {
-            entry(at, e, index);
-            double sum = 0;
-            for (long c = 0; c < core.size(); c++) {
-                core.shape().index(c, coreIndex);
-                sum += core.getFlat(c) * factorProduct(factors, index, coreIndex, -1);
-            }
-            values.setFlat(e, sum);
-        }
-    }
-
-    /** {@code Π_{n≠skip} U^n[index[n], coreIndex[n]]}. */
-    private static double factorProduct(Tensor[] factors, int[] index, int[] coreIndex, int skip) {
-        double product = 1;
-        for (int n = 0; n < factors.length; n++) {
-            if (n != skip) {
-                product *= factors[n].get(index[n], coreIndex[n]);
-            }
-        }
-        return product;
-    }
-
-    @Override
-    public void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.tuckerScatterCore(factors, at, weights, out);
-        out.fill(0);
-        int[] index = new int[at.order()];
-        int[] coreIndex = new int[out.order()];
-        for (int e = 0; e < at.count(); e++) {
-            entry(at, e, index);
-            for (long c = 0; c < out.size(); c++) {
-                out.shape().index(c, coreIndex);
-                out.setFlat(c, out.getFlat(c) + weights.getFlat(e) * factorProduct(factors, index, coreIndex, -1));
-            }
-        }
-    }
-
-    @Override
-    public void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.tuckerScatterFactor(core, factors, mode, at, weights, out);
-        out.fill(0);
-        int[] index = new int[at.order()];
-        int[] coreIndex = new int[core.order()];
-        for (int e = 0; e < at.count(); e++) {
-            entry(at, e, index);
-            for (long c = 0; c < core.size(); c++) {
-                core.shape().index(c, coreIndex);
-                double term = weights.getFlat(e) * core.getFlat(c) * factorProduct(factors, index, coreIndex, mode);
-                out.set(out.get(index[mode], coreIndex[mode]) + term, index[mode], coreIndex[mode]);
-            }
-        }
-    }
-
-    @Override
-    public void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values) {
-        ShapeChecks.ttEvaluate(cores, at, values);
-        int[] index = new int[at.order()];
-        for (int e = 0; e < at.count(); e++) {
-            entry(at, e, index);
-            double[] row = leftProduct(cores, index, cores.length);
-            values.setFlat(e, row[0]);
-        }
-    }
-
-    /** The row vector {@code G_0[i_0] ⋯ G_{k-1}[i_{k-1}]} (length r_k; {@code [1]} for k = 0). */
-    private static double[] leftProduct(Tensor[] cores, int[] index, int k) {
-        double[] row = {1.0};
-        for (int c = 0; c < k; c++) {
-            Tensor core = cores[c];
-            double[] next = new double[core.dim(2)];
-            for (int b = 0; b < next.length; b++) {
-                for (int a = 0; a < row.length; a++) {
-                    next[b] += row[a] * core.get(a, index[c], b);
-                }
-            }
-            row = next;
-        }
-        return row;
-    }
-
-    /** The column vector {@code G_{k+1}[i_{k+1}] ⋯ G_{N-1}[i_{N-1}]} (length r_{k+1}... i.e. core k's right rank). */
-    private static double[] rightProduct(Tensor[] cores, int[] index, int k) {
-        double[] column = {1.0};
-        for (int c = cores.length - 1; c > k; c--) {
-            Tensor core = cores[c];
-            double[] next = new double[core.dim(0)];
-            for (int a = 0; a < next.length; a++) {
-                for (int b = 0; b < column.length; b++) {
-                    next[a] += core.get(a, index[c], b) * column[b];
-                }
-            }
-            column = next;
-        }
-        return column;
-    }
-
-    @Override
-    public void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.ttScatterCore(cores, k, at, weights, out);
-        out.fill(0);
-        int[] index = new int[at.order()];
-        for (int e = 0; e < at.count(); e++) {
-            entry(at, e, index);
-            double[] left = leftProduct(cores, index, k);
-            double[] right = rightProduct(cores, index, k);
-            for (int a = 0; a < left.length; a++) {
-                for (int b = 0; b < right.length; b++) {
-                    double term = weights.getFlat(e) * left[a] * right[b];
-                    out.set(out.get(a, index[k], b) + term, a, index[k], b);
-                }
-            }
-        }
-    }
-
-    private static void entry(Coordinates at, int e, int[] index) {
+    /** The index of entry {@code e} of {@code at}, into {@code index}. */
+    static void entry(Coordinates at, int e, int[] index) {
         MemorySegment indexes = at.segment();
         for (int n = 0; n < index.length; n++) {
             index[n] = indexes.getAtIndex(I, (long) e * index.length + n);

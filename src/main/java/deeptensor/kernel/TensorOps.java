@@ -60,9 +60,9 @@ public final class TensorOps {
         multiModeProduct(core, factors, out, workspace);
     }
 
-    /** See {@link Kernels#cpReconstruct}. */
+    /** See {@link CpKernels#cpReconstruct}. */
     public static void cpReconstruct(Tensor[] factors, Tensor out) {
-        k().cpReconstruct(factors, out);
+        CpKernels.chosen().cpReconstruct(factors, out);
     }
 
     /** See {@link Kernels#mttkrp}. */
@@ -105,38 +105,38 @@ public final class TensorOps {
         k().scatter(at, weights, out);
     }
 
-    /** See {@link Kernels#cpEvaluate}. */
+    /** See {@link CpKernels#cpEvaluate}. */
     public static void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
-        k().cpEvaluate(factors, at, values);
+        CpKernels.chosen().cpEvaluate(factors, at, values);
     }
 
-    /** See {@link Kernels#cpScatter}. */
+    /** See {@link CpKernels#cpScatter}. */
     public static void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        k().cpScatter(factors, mode, at, weights, out);
+        CpKernels.chosen().cpScatter(factors, mode, at, weights, out);
     }
 
-    /** See {@link Kernels#tuckerEvaluate}. */
+    /** See {@link TuckerKernels#tuckerEvaluate}. */
     public static void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
-        k().tuckerEvaluate(core, factors, at, values);
+        TuckerKernels.chosen().tuckerEvaluate(core, factors, at, values);
     }
 
-    /** See {@link Kernels#tuckerScatterCore}. */
+    /** See {@link TuckerKernels#tuckerScatterCore}. */
     public static void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
-        k().tuckerScatterCore(factors, at, weights, out);
+        TuckerKernels.chosen().tuckerScatterCore(factors, at, weights, out);
     }
 
-    /** See {@link Kernels#tuckerScatterFactor}. */
+    /** See {@link TuckerKernels#tuckerScatterFactor}. */
     public static void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        k().tuckerScatterFactor(core, factors, mode, at, weights, out);
+        TuckerKernels.chosen().tuckerScatterFactor(core, factors, mode, at, weights, out);
     }
 
-    /** See {@link Kernels#ttEvaluate}. */
+    /** See {@link TensorTrainKernels#ttEvaluate}. */
     public static void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values) {
-        k().ttEvaluate(cores, at, values);
+        TensorTrainKernels.chosen().ttEvaluate(cores, at, values);
     }
 
-    /** See {@link Kernels#ttScatterCore}. */
+    /** See {@link TensorTrainKernels#ttScatterCore}. */
     public static void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
-        k().ttScatterCore(cores, k, at, weights, out);
+        TensorTrainKernels.chosen().ttScatterCore(cores, k, at, weights, out);
     }
 }

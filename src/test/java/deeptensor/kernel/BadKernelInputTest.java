@@ -22,7 +22,7 @@ class BadKernelInputTest {
 
     @Test
     void mismatchedShapesAreRejectedWithBothShapesNamed() {
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor x = t.random(1, 2, 3, 4);
                 Tensor u = t.random(2, 5, 4);
@@ -59,7 +59,7 @@ class BadKernelInputTest {
 
     @Test
     void outputsThatShareMemoryWithAnInputAreRejected() {
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor a = t.random(1, 4, 4);
                 rejects(() -> k.gemm(1, a, false, t.random(2, 4, 4), false, 0, a), "shares memory");
@@ -77,7 +77,7 @@ class BadKernelInputTest {
     @Test
     void emptyTensorsWithHugeModesReturnAtOnce() {
         // 2^31−1 × 2^31−1 × 1 × 0: no elements, but left = 2^62 slices; looping over them would never end.
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 int huge = Integer.MAX_VALUE;
                 Tensor x = t.zeros(Shape.of(huge, huge, 1, 0));
@@ -90,7 +90,7 @@ class BadKernelInputTest {
 
     @Test
     void zeroSizeModesGiveEmptyOrZeroResults() {
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor x = t.zeros(Shape.of(3, 0, 2));
                 Tensor u = t.zeros(Shape.of(4, 0));
@@ -113,7 +113,7 @@ class BadKernelInputTest {
     void orderOneMttkrpAndCpScatterTakeTheRankFromTheOutput() {
         // With one mode there is no other factor: the Khatri-Rao product of none is a row of ones,
         // so MTTKRP copies x into every column, and the CP scatter sums the weights per index.
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor x = t.random(1, 3);
                 Tensor out = t.zeros(Shape.of(3, 5));

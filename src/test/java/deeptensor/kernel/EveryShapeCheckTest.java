@@ -26,7 +26,7 @@ class EveryShapeCheckTest {
 
     @Test
     void gemmChecks() {
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor a = t.random(1, 2, 3), b = t.random(2, 3, 4);
                 refused(k, "A not a matrix", () -> k.gemm(1, t.random(3, 2, 3, 1), false, b, false, 0, t.zeros(Shape.of(2, 4))));
@@ -42,7 +42,7 @@ class EveryShapeCheckTest {
 
     @Test
     void modeProductChecks() {
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor x = t.random(1, 2, 3, 4), u = t.random(2, 5, 3);
                 refused(k, "U not a matrix", () -> k.modeProduct(x, 1, t.random(3, 5, 3, 1), t.zeros(Shape.of(2, 5, 4))));
@@ -57,7 +57,7 @@ class EveryShapeCheckTest {
 
     @Test
     void cpChecks() {
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor[] f = {t.random(1, 2, 3), t.random(2, 3, 3), t.random(3, 4, 3)};
                 Tensor x = t.random(4, 2, 3, 4);
@@ -111,7 +111,7 @@ class EveryShapeCheckTest {
     /** Rank 0 is valid: the checks must not refuse it (an empty sum is 0). */
     @Test
     void rankZeroIsAccepted() {
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor out = t.random(1, 2, 3).fill(Double.NaN);
                 k.cpReconstruct(new Tensor[] {t.zeros(Shape.of(2, 0)), t.zeros(Shape.of(3, 0))}, out);
@@ -126,7 +126,7 @@ class EveryShapeCheckTest {
 
     @Test
     void unfoldFoldGatherScatterChecks() {
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor x = t.random(1, 2, 3, 4);
                 refused(k, "unfold mode", () -> k.unfold(x, 3, t.zeros(Shape.of(2, 12))));
@@ -153,7 +153,7 @@ class EveryShapeCheckTest {
 
     @Test
     void tuckerAndTrainChecks() {
-        for (Kernels k : KernelsUnderTest.all()) {
+        for (AllKernels k : KernelsUnderTest.all()) {
             try (Tensors t = new Tensors()) {
                 Tensor core = t.random(1, 2, 2, 2);
                 Tensor[] u = {t.random(2, 2, 2), t.random(3, 3, 2), t.random(4, 4, 2)};

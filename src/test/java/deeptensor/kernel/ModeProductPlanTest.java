@@ -25,7 +25,7 @@ import org.junit.jupiter.api.function.Executable;
  */
 class ModeProductPlanTest {
 
-    private static final Kernels SCALAR = Kernels.scalar();
+    private static final AllKernels SCALAR = AllKernels.scalar();
 
     static <T extends Throwable> void assertMessage(Class<T> type, String message, Executable call) {
         T thrown = assertThrows(type, call);

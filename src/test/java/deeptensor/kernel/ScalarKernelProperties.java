@@ -23,7 +23,7 @@ import org.quicktheories.core.Gen;
  */
 class ScalarKernelProperties {
 
-    private final Kernels k = Kernels.scalar();
+    private final AllKernels k = AllKernels.scalar();
 
     /** Orders 1–6, modes of 1–40, at most 3000 elements. */
     private static final Gen<int[]> SHAPES = Shapes.shapes(1, 6, 40, 3000);

@@ -33,7 +33,7 @@ class ShapeCheckMessagesTest {
             assertMessage(IllegalArgumentException.class,
                     "gemm: op(A) of shape 2×3 (A 2×3) times op(B) of shape 3×4 (B 4×3, transposed) cannot go into C of shape 2×5",
                     () -> ShapeChecks.gemm(a, false, bT, true, c));
-            for (Kernels k : KernelsUnderTest.all()) {
+            for (AllKernels k : KernelsUnderTest.all()) {
                 assertMessage(IllegalArgumentException.class,
                         "gemm: op(A) of shape 2×3 (A 3×2, transposed) times op(B) of shape 3×4 (B 4×3, transposed) cannot go into C of shape 2×5",
                         () -> k.gemm(1, aT, true, bT, true, 0, c));
@@ -44,7 +44,7 @@ class ShapeCheckMessagesTest {
     @Test
     void productsOfNoFactorsAreRefusedAsSuch() {
         try (Tensors t = new Tensors()) {
-            for (Kernels k : KernelsUnderTest.all()) {
+            for (AllKernels k : KernelsUnderTest.all()) {
                 assertMessage(IllegalArgumentException.class, "Khatri-Rao product of no matrices",
                         () -> k.khatriRao(new Tensor[0], t.zeros(Shape.of(1, 3))));
                 // a scalar "tensor" has no mode, so no factor gives a rank
@@ -77,7 +77,7 @@ class ShapeCheckMessagesTest {
         try (Tensors t = new Tensors()) {
             Tensor x = t.random(1, 2, 3, 4);
             Tensor[] f = {t.random(2, 2, 3), t.random(3, 3, 3), t.random(4, 4, 3)};
-            for (Kernels k : KernelsUnderTest.all()) {
+            for (AllKernels k : KernelsUnderTest.all()) {
                 assertMessage(IllegalArgumentException.class, "MTTKRP: factors [2×3, 3×3, 4×3] have 3 columns but the output has 0",
                         () -> k.mttkrp(x, f, 0, t.zeros(Shape.of(2, 0))));
                 assertMessage(IllegalArgumentException.class, "MTTKRP: factors [2×3, 3×3, 4×3] have 3 columns but the output has 2",

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class TensorOpsFacadeTest {
 
-    private static final Kernels SCALAR = Kernels.scalar();
+    private static final AllKernels SCALAR = AllKernels.scalar();
 
     /** Runs {@code facade} and {@code reference} on NaN-filled outputs of {@code shape} and compares. */
     private static void same(Tensors t, String what, Shape shape, Consumer<Tensor> facade, Consumer<Tensor> reference) {

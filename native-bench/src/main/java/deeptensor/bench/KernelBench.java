@@ -1,6 +1,10 @@
 package deeptensor.bench;
 
+import deeptensor.kernel.CpKernels;
+import deeptensor.kernel.KernelProvider;
 import deeptensor.kernel.Kernels;
+import deeptensor.kernel.TensorTrainKernels;
+import deeptensor.kernel.TuckerKernels;
 import deeptensor.kernel.TensorOps;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
@@ -50,6 +54,9 @@ public class KernelBench {
 
     private Fixtures fixtures;
     private Kernels kernels;
+    private CpKernels cpKernels;
+    private TuckerKernels tuckerKernels;
+    private TensorTrainKernels ttKernels;
     private Tensor x;
     private Tensor[] cp;
     private Tensor core;
@@ -66,6 +73,9 @@ public class KernelBench {
     public void setUp() {
         fixtures = new Fixtures();
         kernels = Fixtures.kernels(impl, threads);
+        cpKernels = KernelProvider.family(CpKernels.class, kernels, CpKernels.scalar());
+        tuckerKernels = KernelProvider.family(TuckerKernels.class, kernels, TuckerKernels.scalar());
+        ttKernels = KernelProvider.family(TensorTrainKernels.class, kernels, TensorTrainKernels.scalar());
         int[] dims;
         int rank;
         double observed;
@@ -118,19 +128,19 @@ public class KernelBench {
         switch (kernel) {
             case "mttkrp" -> kernels.mttkrp(x, cp, 1, out);
             case "khatriRao" -> kernels.khatriRao(krInputs, out);
-            case "cpReconstruct" -> kernels.cpReconstruct(cp, out);
+            case "cpReconstruct" -> cpKernels.cpReconstruct(cp, out);
             case "gram" -> kernels.gram(kr, out);
             case "unfold" -> kernels.unfold(x, 1, out);
             case "gather" -> kernels.gather(x, at, out);
             case "scatter" -> kernels.scatter(at, weights, out);
-            case "cpEvaluate" -> kernels.cpEvaluate(cp, at, out);
-            case "cpScatter" -> kernels.cpScatter(cp, 1, at, weights, out);
+            case "cpEvaluate" -> cpKernels.cpEvaluate(cp, at, out);
+            case "cpScatter" -> cpKernels.cpScatter(cp, 1, at, weights, out);
             case "tuckerReconstruct" -> TensorOps.multiModeProduct(kernels, core, tucker, out, workspace);
-            case "tuckerEvaluate" -> kernels.tuckerEvaluate(core, tucker, at, out);
-            case "tuckerScatterCore" -> kernels.tuckerScatterCore(tucker, at, weights, out);
-            case "tuckerScatterFactor" -> kernels.tuckerScatterFactor(core, tucker, 1, at, weights, out);
-            case "ttEvaluate" -> kernels.ttEvaluate(tt, at, out);
-            case "ttScatterCore" -> kernels.ttScatterCore(tt, 1, at, weights, out);
+            case "tuckerEvaluate" -> tuckerKernels.tuckerEvaluate(core, tucker, at, out);
+            case "tuckerScatterCore" -> tuckerKernels.tuckerScatterCore(tucker, at, weights, out);
+            case "tuckerScatterFactor" -> tuckerKernels.tuckerScatterFactor(core, tucker, 1, at, weights, out);
+            case "ttEvaluate" -> ttKernels.ttEvaluate(tt, at, out);
+            case "ttScatterCore" -> ttKernels.ttScatterCore(tt, 1, at, weights, out);
             default -> throw new IllegalStateException(kernel);
         }
     }

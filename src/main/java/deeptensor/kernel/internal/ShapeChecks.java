@@ -75,7 +75,7 @@ public final class ShapeChecks {
     // On valid input they allocate nothing (messages and Shapes are built only on failure), so the
     // kernels' "no allocation" promise holds with the checks on.
 
-    /** Checks {@link deeptensor.kernel.Kernels#cpReconstruct} and returns R. */
+    /** Checks {@link deeptensor.kernel.CpKernels#cpReconstruct} and returns R. */
     public static int cpReconstruct(Tensor[] factors, Tensor out) {
         int rank = cpFactors("CP reconstruction", out.shape(), factors);
         distinct("CP reconstruction", out, factors);
@@ -151,7 +151,7 @@ public final class ShapeChecks {
         distinct("scatter", out, weights);
     }
 
-    /** Checks {@link deeptensor.kernel.Kernels#cpEvaluate} and returns R. */
+    /** Checks {@link deeptensor.kernel.CpKernels#cpEvaluate} and returns R. */
     public static int cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
         int rank = cpFactors("CP evaluation", at.shape(), factors);
         perEntry("CP evaluation", at, values);
@@ -159,7 +159,7 @@ public final class ShapeChecks {
         return rank;
     }
 
-    /** Checks {@link deeptensor.kernel.Kernels#cpScatter} and returns R. */
+    /** Checks {@link deeptensor.kernel.CpKernels#cpScatter} and returns R. */
     public static int cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
         mode("CP scatter", factors.length, mode);
         matrix("CP scatter output", out);
@@ -171,7 +171,7 @@ public final class ShapeChecks {
         return rank;
     }
 
-    /** Checks {@link deeptensor.kernel.Kernels#tuckerEvaluate}. */
+    /** Checks {@link deeptensor.kernel.TuckerKernels#tuckerEvaluate}. */
     public static void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
         tuckerFactors("Tucker evaluation", core.shape(), at.shape(), factors, -1);
         perEntry("Tucker evaluation", at, values);
@@ -179,7 +179,7 @@ public final class ShapeChecks {
         distinct("Tucker evaluation", values, factors);
     }
 
-    /** Checks {@link deeptensor.kernel.Kernels#tuckerScatterCore}. */
+    /** Checks {@link deeptensor.kernel.TuckerKernels#tuckerScatterCore}. */
     public static void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
         tuckerFactors("Tucker core scatter", out.shape(), at.shape(), factors, -1);
         perEntry("Tucker core scatter", at, weights);
@@ -187,7 +187,7 @@ public final class ShapeChecks {
         distinct("Tucker core scatter", out, weights);
     }
 
-    /** Checks {@link deeptensor.kernel.Kernels#tuckerScatterFactor}. */
+    /** Checks {@link deeptensor.kernel.TuckerKernels#tuckerScatterFactor}. */
     public static void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
         mode("Tucker factor scatter", factors.length, mode);
         tuckerFactors("Tucker factor scatter", core.shape(), at.shape(), factors, mode);
@@ -197,14 +197,14 @@ public final class ShapeChecks {
         distinct("Tucker factor scatter", out, factors);
     }
 
-    /** Checks {@link deeptensor.kernel.Kernels#ttEvaluate}. */
+    /** Checks {@link deeptensor.kernel.TensorTrainKernels#ttEvaluate}. */
     public static void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values) {
         ttCores("TT evaluation", at.shape(), cores);
         perEntry("TT evaluation", at, values);
         distinct("TT evaluation", values, cores);
     }
 
-    /** Checks {@link deeptensor.kernel.Kernels#ttScatterCore}. */
+    /** Checks {@link deeptensor.kernel.TensorTrainKernels#ttScatterCore}. */
     public static void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
         ttCores("TT core scatter", at.shape(), cores);
         if (k < 0 || k >= cores.length) {

@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API implementation of {@link Kernels}, over the tensors' off-heap segments.
+ * The Vector API implementation of {@link Kernels}, over the tensors' off-heap segments; the
+ * model families ({@link PanamaCpKernels}, {@link PanamaTuckerKernels}, {@link PanamaTensorTrainKernels})
+ * share its vector width, workspaces and threads.
  *
  * <p>Every method runs the same {@link ShapeChecks} as the scalar reference first, so both reject
  * the same inputs with the same messages, and then computes the same quantity up to rounding: sums
@@ -186,12 +188,6 @@ public final class PanamaKernels implements Kernels {
     }
 
     @Override
-    public void cpReconstruct(Tensor[] factors, Tensor out) {
-        int rank = ShapeChecks.cpReconstruct(factors, out);
-        cp.reconstruct(factors, rank, out);
-    }
-
-    @Override
     public void mttkrp(Tensor x, Tensor[] factors, int mode, Tensor out) {
         int rank = ShapeChecks.mttkrp(x, factors, mode, out);
         cp.mttkrp(x, factors, mode, rank, out);
@@ -230,46 +226,13 @@ public final class PanamaKernels implements Kernels {
         Permutations.scatter(at, weights, out);
     }
 
-    @Override
-    public void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
-        int rank = ShapeChecks.cpEvaluate(factors, at, values);
-        sampled.cpEvaluate(factors, rank, at, values);
+    /** The sampled kernels (CP, Tucker and tensor-train evaluations and scatters) at this width and thread count. */
+    SampledKernels sampled() {
+        return sampled;
     }
 
-    @Override
-    public void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        int rank = ShapeChecks.cpScatter(factors, mode, at, weights, out);
-        sampled.cpScatter(factors, mode, rank, at, weights, out);
+    /** The dense CP kernels at this width and thread count. */
+    CpKernels cp() {
+        return cp;
     }
-
-    @Override
-    public void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
-        ShapeChecks.tuckerEvaluate(core, factors, at, values);
-        sampled.tuckerEvaluate(core, factors, at, values);
-    }
-
-    @Override
-    public void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.tuckerScatterCore(factors, at, weights, out);
-        sampled.tuckerScatterCore(factors, at, weights, out);
-    }
-
-    @Override
-    public void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.tuckerScatterFactor(core, factors, mode, at, weights, out);
-        sampled.tuckerScatterFactor(core, factors, mode, at, weights, out);
-    }
-
-    @Override
-    public void ttEvaluate(Tensor[] cores, Coordinates at, Tensor values) {
-        ShapeChecks.ttEvaluate(cores, at, values);
-        sampled.ttEvaluate(cores, at, values);
-    }
-
-    @Override
-    public void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
-        ShapeChecks.ttScatterCore(cores, k, at, weights, out);
-        sampled.ttScatterCore(cores, k, at, weights, out);
-    }
-
 }

@@ -5,6 +5,7 @@ import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import deeptensor.kernel.AllKernels;
 import deeptensor.kernel.Kernels;
 import deeptensor.kernel.TensorOps;
 import deeptensor.tensor.Coordinates;
@@ -35,14 +36,14 @@ import org.quicktheories.generators.Generate;
 @ExtendWith(VectorModuleRequired.class)
 class PanamaKernelsProperties {
 
-    private static final Kernels SCALAR = Kernels.scalar();
-    private static final Map<String, Kernels> KERNELS = new ConcurrentHashMap<>();
+    private static final AllKernels SCALAR = AllKernels.scalar();
+    private static final Map<String, AllKernels> KERNELS = new ConcurrentHashMap<>();
     private static final double[] ALPHAS = {1.0, 0.0, -0.5, 2.5};
     private static final double[] BETAS = {0.0, 0.5, 1.0, -0.5, 2.5};
 
-    static Kernels simd(int bits, boolean split) {
+    static AllKernels simd(int bits, boolean split) {
         return KERNELS.computeIfAbsent(bits + "/" + split,
-                key -> split ? PanamaKernels.create(bits, 2, 0) : PanamaKernels.create(bits, 1));
+                key -> AllKernels.of(split ? PanamaKernels.create(bits, 2, 0) : PanamaKernels.create(bits, 1)));
     }
 
     /**
@@ -51,7 +52,7 @@ class PanamaKernelsProperties {
      */
     record Setup(long seed, int bits, boolean split, boolean specials) {
 
-        Kernels simd() {
+        AllKernels simd() {
             return PanamaKernelsProperties.simd(bits, split);
         }
 

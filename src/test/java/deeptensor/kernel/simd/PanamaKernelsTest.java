@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import deeptensor.kernel.KernelProvider;
+import deeptensor.kernel.AllKernels;
 import deeptensor.kernel.Kernels;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Exhaustive tail coverage, identical rejections, and how the implementation is created. */
 class PanamaKernelsTest {
 
-    private static final Kernels SCALAR = Kernels.scalar();
+    private static final AllKernels SCALAR = AllKernels.scalar();
 
     @BeforeAll
     static void needsTheVectorModule() {
@@ -155,7 +156,7 @@ class PanamaKernelsTest {
             Coordinates at = s.coordinates(Shape.of(2, 3, 4), 5), wrong = s.coordinates(Shape.of(2, 3, 5), 5);
             Tensor v5 = s.gaussian(5), v4 = s.gaussian(4);
             Tensor big = s.zeros(24), alias = big.reshape(2, 3, 4);
-            List<Consumer<Kernels>> calls = new ArrayList<>();
+            List<Consumer<AllKernels>> calls = new ArrayList<>();
             calls.add(k -> k.gemm(1, m23, false, m23, false, 0, m24));
             calls.add(k -> k.gemm(1, m23, false, m34, false, 0, m23));
             calls.add(k -> k.gemm(1, m23, false, m34, false, 0, m24.reshape(4, 2)));
@@ -216,9 +217,9 @@ class PanamaKernelsTest {
             calls.add(k -> k.ttScatterCore(new Tensor[] {t0, t1, t2}, 2, at, v5, s.zeros(2, 4, 2)));
             calls.add(k -> k.ttScatterCore(new Tensor[] {t0, t1, t2}, 2, at, v5, t2));
             for (int bits : new int[] {128, 256, 512}) {
-                Kernels simd = PanamaKernels.create(bits, 2, 0);
+                AllKernels simd = AllKernels.of(PanamaKernels.create(bits, 2, 0));
                 for (int i = 0; i < calls.size(); i++) {
-                    Consumer<Kernels> call = calls.get(i);
+                    Consumer<AllKernels> call = calls.get(i);
                     IllegalArgumentException expected = assertThrows(IllegalArgumentException.class, () -> call.accept(SCALAR),
                             "bad call " + i + " should be rejected by the oracle");
                     IllegalArgumentException actual = assertThrows(IllegalArgumentException.class, () -> call.accept(simd),

@@ -18,7 +18,7 @@ class RepeatabilityTest {
     @Test
     void repeatedCallsGiveIdenticalBitsThroughWarmUp() {
         for (int bits : new int[] {256, 512}) {
-            PanamaKernels kernels = PanamaKernels.create(bits, 1);
+            deeptensor.kernel.AllKernels kernels = deeptensor.kernel.AllKernels.of(PanamaKernels.create(bits, 1));
             try (Scope s = new Scope(11)) {
                 Tensor core = s.gaussian(9, 9, 9);
                 Tensor[] factors = {s.gaussian(12, 9), s.gaussian(13, 9), s.gaussian(14, 9)};
