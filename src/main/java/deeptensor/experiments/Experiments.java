@@ -11,6 +11,8 @@ import java.util.Optional;
 public final class Experiments {
 
     private static final List<Experiment> ALL = List.of(
+            new EscapeTimeScaling(),
+            new LawTrajectoryOverlay(),
             new MetricChecks());
 
     private Experiments() {
