@@ -49,10 +49,14 @@ import java.util.Locale;
  * <h2>Criterion</h2>
  * The least-squares slope of {@code log t_escape} against {@code log c0} (through the median escape
  * time over seeds at each {@code c0}) is within ±10 % of {@code −(K−2)/K} at every depth. The
- * remaining pre-asymptotic bias is one-sided (the escape from the largest {@code c0} is a little slow,
- * which flattens the slope) and shrinks as the range moves to smaller {@code c0}; the per-seed slopes
- * are reported too. Everything is deterministic (fixed seeds) and the quick run's deviations were
- * a few per cent, well inside the bound, so the verdict is asserted.
+ * remaining bias is pre-asymptotic and one-sided: in this fully observed toy
+ * {@code g = ⟨T, Ŵ⟩ − ‖W‖}, so where {@code c0} is not small against the initial alignment
+ * {@code ⟨T, Ŵ(0)⟩} the start is slowed, the escape from the largest {@code c0} takes relatively
+ * longer and the slope is flattened; the slope over the smallest decade alone, also reported,
+ * is within a fraction of a per cent. The per-seed slopes are reported too. Everything is
+ * deterministic (fixed seeds); the quick run's largest deviation is 4 % (6 % for one seed, whose
+ * initial direction is nearly orthogonal to the target), well inside the bound, so the verdict
+ * is asserted.
  */
 final class EscapeTimeScaling implements Experiment {
 
@@ -132,7 +136,7 @@ final class EscapeTimeScaling implements Experiment {
                             trajectories.row(depth, k, seed, c0[p], trace.steps().get(i), trace.times().get(i), trace.norms().get(i));
                         }
                         // t = 0 cannot be drawn on a log axis; the line starts at the first step
-                        paths.add(label, trace.array(trace.times()), trace.array(trace.norms()), SvgPlot.Style.THIN);
+                        paths.add(label, trace.array(trace.times()), trace.array(trace.norms()), SvgPlot.Style.LINE);
                         firstTime = Math.min(firstTime, trace.times().get(1));
                         lastTime = Math.max(lastTime, escape.time());
                     }

@@ -36,16 +36,20 @@ import java.util.Locale;
  *       descent and the gradient flow the law describes).</li>
  *   <li>The top 3 components are those with the largest norms at the end. A component's comparison
  *       window runs until it saturates: the first step at which its norm reaches 90 % of its final
- *       value.</li>
+ *       value. A component that ends below its initial norm never escaped its plateau (deep models
+ *       learn one component after another, and a third one may not have started by the end), so it
+ *       never saturated and is compared over the whole run.</li>
  * </ul>
  *
  * <h2>Criteria</h2>
  * The integrated law is within 5 % of the measured norm ({@code |predicted/measured − 1| ≤ 0.05}) at
  * every step of the window, for each of the top 3 components, at every depth and seed. It is
  * asserted: the law is exact for gradient flow and the only gap is first order in η, which the run
- * measures; the quick run's worst error was about a fifth of the bound. The shallow law must miss the
- * same windows by more than the same 5 % at every depth L ≥ 2 (asserted too: it is what shows the
- * criterion can fail).
+ * measures (the quick run's worst error was about a quarter of the bound, and it halves with η). The
+ * shallow law must miss the same windows by more than the same 5 % for every top-3 component that
+ * grew, at every depth L ≥ 2 (asserted too: it is what shows the criterion can fail; a component
+ * still on its plateau carries too little of the law's content — a rate that differs only by a
+ * bounded factor at a fixed norm — for a miss to be guaranteed there).
  */
 final class LawTrajectoryOverlay implements Experiment {
 
@@ -79,7 +83,7 @@ final class LawTrajectoryOverlay implements Experiment {
     }
 
     /** One component's comparison: the windowed errors of both laws. */
-    private record Comparison(int depth, long seed, double eta, int component, int place, double finalNorm, int saturation,
+    private record Comparison(int depth, long seed, double eta, int component, int place, double finalNorm, boolean grew, int saturation,
                               double deepError, double shallowError, int shallowBlowUp, double deepErrorWholeRun,
                               int deepSaturation, int shallowSaturation) {
     }
@@ -92,7 +96,7 @@ final class LawTrajectoryOverlay implements Experiment {
         double horizon = quick ? 800 : 1000;
         int seeds = context.seeds(quick ? 1 : 3);
 
-        CsvTable summary = new CsvTable("depth", "K", "seed", "eta", "component", "place", "c0", "final_norm", "saturation_step",
+        CsvTable summary = new CsvTable("depth", "K", "seed", "eta", "component", "place", "c0", "final_norm", "grew", "saturation_step",
                 "max_rel_error_law_K=NL", "max_rel_error_law_K=N", "shallow_law_blow_up_step", "max_rel_error_law_K=NL_whole_run",
                 "law_K=NL_saturation_step", "law_K=N_saturation_step");
         CsvTable series = new CsvTable("depth", "K", "seed", "eta", "step", "time", "component", "measured_norm", "projection",
@@ -144,23 +148,27 @@ final class LawTrajectoryOverlay implements Experiment {
             stepNote = String.format(Locale.ROOT, "; seed 1 at 2η: %.2f %% (×%.2f)", 100 * coarse, coarse / fine);
         }
         context.assertedVerdict("the law d‖W_r‖/dt = N·L·‖W_r‖^{2−2/(NL)}·g_r, integrated with the measured g_r, reproduces the measured norms",
-                String.format(Locale.ROOT, "within %.0f %% until saturation for each of the top %d components, every depth and seed", 100 * TOLERANCE, COMPARED),
+                String.format(Locale.ROOT, "within %.0f %% until saturation (the whole run for one that never grew) for each of the top %d components, "
+                        + "every depth and seed", 100 * TOLERANCE, COMPARED),
                 "worst " + perDepth + stepNote, worst <= TOLERANCE);
 
-        List<Comparison> deep = compared.stream().filter(c -> c.depth() >= 2).toList();
+        List<Comparison> deep = compared.stream().filter(c -> c.depth() >= 2 && c.grew()).toList();
+        long stayed = compared.stream().filter(c -> c.depth() >= 2 && !c.grew()).count();
         double leastMiss = deep.stream().mapToDouble(Comparison::shallowError).min().orElse(Double.NaN);
         long blowUps = deep.stream().filter(c -> c.shallowBlowUp() >= 0).count();
         double earliest = deep.stream().mapToDouble(c -> c.shallowSaturation() < 0 ? Double.NaN : (double) c.shallowSaturation() / c.saturation())
                 .filter(Double::isFinite).max().orElse(Double.NaN);
         context.assertedVerdict("negative control: the shallow law (K = N, depth ignored) does not reproduce deep runs",
-                String.format(Locale.ROOT, "misses by more than %.0f %% within the window for each top-%d component at L ≥ 2", 100 * TOLERANCE, COMPARED),
+                String.format(Locale.ROOT, "misses by more than %.0f %% within the window for each top-%d component that grew, at L ≥ 2",
+                        100 * TOLERANCE, COMPARED),
                 String.format(Locale.ROOT, "smallest miss %s; it blows up to infinity inside the window for %d of %d components, "
-                        + "and reaches the 90 %% level at ≤ %.2f of the measured time", percent(leastMiss), blowUps, deep.size(), earliest),
+                        + "and reaches the 90 %% level at ≤ %.2f of the measured time%s", percent(leastMiss), blowUps, deep.size(), earliest,
+                        stayed == 0 ? "" : "; " + stayed + " top-3 component(s) never grew and are left out"),
                 leastMiss > TOLERANCE);
     }
 
     private static void row(CsvTable summary, Comparison c) {
-        summary.row(c.depth(), ORDER * c.depth(), c.seed(), c.eta(), c.component() + 1, c.place() + 1, INITIAL_NORM, c.finalNorm(), c.saturation(),
+        summary.row(c.depth(), ORDER * c.depth(), c.seed(), c.eta(), c.component() + 1, c.place() + 1, INITIAL_NORM, c.finalNorm(), c.grew(), c.saturation(),
                 c.deepError(), c.shallowError(), c.shallowBlowUp(), c.deepErrorWholeRun(), c.deepSaturation(), c.shallowSaturation());
     }
 
@@ -219,10 +227,10 @@ final class LawTrajectoryOverlay implements Experiment {
         List<Comparison> out = new ArrayList<>();
         for (int place = 0; place < COMPARED; place++) {
             int r = order[place];
-            int saturation = 0;
-            while (run.norms()[saturation][r] < SATURATION * last[r]) {
-                saturation++;
-            }
+            // A component that ended below its initial norm never escaped, so it never saturated: its
+            // window is the whole run.
+            boolean grew = last[r] > run.norms()[0][r];
+            int saturation = grew ? firstAtLeast(run.norms(), r, SATURATION * last[r]) : steps;
             double deepError = 0;
             double shallowError = 0;
             double wholeRun = 0;
@@ -239,7 +247,7 @@ final class LawTrajectoryOverlay implements Experiment {
                     }
                 }
             }
-            out.add(new Comparison(run.depth(), run.seed(), run.eta(), r, place, last[r], saturation, deepError, shallowError, blowUp, wholeRun,
+            out.add(new Comparison(run.depth(), run.seed(), run.eta(), r, place, last[r], grew, saturation, deepError, shallowError, blowUp, wholeRun,
                     firstAtLeast(deep, r, SATURATION * last[r]), firstAtLeast(shallow, r, SATURATION * last[r])));
 
             if (series != null) {
