@@ -32,7 +32,7 @@ final class BalancedCpDescent implements AutoCloseable {
     private final int observed;
     private final int order;
     private final int[][] index;
-    private final double[][] unit;
+    private final double[][] factorValues;
     private final double[][] columnNorms;
 
     /**
@@ -60,22 +60,13 @@ final class BalancedCpDescent implements AutoCloseable {
                 index[e][n] = at.index(e, n);
             }
         }
-        this.unit = new double[order][];
+        this.factorValues = new double[order][];
         this.columnNorms = new double[order][rank];
     }
 
     /** The link scale {@code s} at which balanced chains start every component at norm {@code c0}: {@code s = c0^{1/(N·L)}}. */
     static double linkScaleFor(double c0, int order, int depth) {
         return Math.pow(c0, 1.0 / (order * depth));
-    }
-
-    int rank() {
-        return model.rank();
-    }
-
-    /** The component norms {@code ‖W_r‖} of the current parameters. */
-    void norms(double[] out) {
-        model.componentNorms(out);
     }
 
     /**
@@ -109,13 +100,13 @@ final class BalancedCpDescent implements AutoCloseable {
         int rank = model.rank();
         for (int n = 0; n < order; n++) {
             Tensor matrix = model.factors().get(n).matrix();
-            if (unit[n] == null) {
-                unit[n] = new double[(int) matrix.size()];
+            if (factorValues[n] == null) {
+                factorValues[n] = new double[(int) matrix.size()];
             }
             Arrays.fill(columnNorms[n], 0);
-            for (int i = 0; i < unit[n].length; i++) {
+            for (int i = 0; i < factorValues[n].length; i++) {
                 double v = matrix.getFlat(i);
-                unit[n][i] = v;
+                factorValues[n][i] = v;
                 columnNorms[n][i % rank] += v * v;
             }
             for (int r = 0; r < rank; r++) {
@@ -159,7 +150,7 @@ final class BalancedCpDescent implements AutoCloseable {
             for (int r = 0; r < rank; r++) {
                 double product = residual;
                 for (int n = 0; n < order; n++) {
-                    product *= unit[n][index[e][n] * rank + r];
+                    product *= factorValues[n][index[e][n] * rank + r];
                 }
                 out[r] -= product;
             }
