@@ -13,6 +13,8 @@ public final class Experiments {
     private static final List<Experiment> ALL = List.of(
             new ComponentNormLaw(),
             new BalanceConservation(),
+            new EscapeTimeScaling(),
+            new LawTrajectoryOverlay(),
             new DeepTuckerSparsity(),
             new MetricChecks());
 
