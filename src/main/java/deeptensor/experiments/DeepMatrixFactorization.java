@@ -22,13 +22,15 @@ import java.util.Locale;
  * ({@link DeepLinearNetwork}), depth {@code L} = 1 … 4, and by nuclear-norm minimization
  * ({@link SumOfNuclearNormsCompletion#matrix()}).
  *
- * <p>Protocol, as in the authors' code: "gaussian" initialization with end-to-end scale {@code s}
+ * <p>Protocol, as in the authors' code (except the size of the init sweep): "gaussian" initialization with end-to-end scale {@code s}
  * (every layer i.i.d. {@code N(0, s^{2/L}/n)}, so {@code ‖W(0)‖_F ≈ s√n}); GroupRMSprop with
  * lr 1e-3, α = 0.99 and ε = 1e-4 (Arora's ε; the library's {@code Optimizer.groupRmsProp} factory
  * uses Razin's 1e-6, so the optimizer record is built with ε = 1e-4 here); full batch; stop at a
- * training loss (mean square over the observed entries) of at most 1e-6, or at the step budget. For
- * each depth and sample size the init scale with the lowest median error over the seeds is the
- * "best init" the comparison uses (Arora et al. report each method at its best setting). The error
+ * training loss (mean square over the observed entries) of at most 1e-6, or at the step budget
+ * (50 000 steps; Arora et al. allow 10⁶). The init scales are the two ends of Arora et al.'s grid,
+ * s ∈ {1e-3, 1e-6}: seed 0 runs both, and the scale with the lower error on it (per depth and m) is
+ * the "best init" that the other seeds run (Arora et al. report each method at its best setting;
+ * a full sweep of every scale and seed does not fit the time budget). The error
  * is {@code ‖W − W*‖_F/‖W*‖_F} over all entries, which is the square root of Arora's "test MSE"
  * because the entries of {@code W*} have RMS 1.
  *
@@ -71,9 +73,9 @@ final class DeepMatrixFactorization implements Experiment {
         if (context.quick()) {
             return new Setting(50, 3, new int[] {600}, new int[] {context.seeds(1)}, new int[] {1, 2, 3}, new double[] {1e-6}, 40_000, 500);
         }
-        // m = 5000 is the easy regime (every method recovers); two seeds show it within the time budget.
-        return new Setting(100, 5, new int[] {2000, 5000}, new int[] {context.seeds(5), Math.min(2, context.seeds(5))}, new int[] {1, 2, 3, 4},
-                new double[] {1e-3, 1e-6}, 60_000, 500);
+        // m = 5000 is the easy regime; one seed shows it within the time budget.
+        return new Setting(100, 5, new int[] {2000, 5000}, new int[] {context.seeds(5), 1}, new int[] {1, 2, 3, 4},
+                new double[] {1e-3, 1e-6}, 50_000, 500);
     }
 
     @Override
@@ -121,7 +123,7 @@ final class DeepMatrixFactorization implements Experiment {
                                     errors.relativeAll(), erank, result.iterations(), seconds);
                         }
                         for (int depth : setting.depths()) {
-                            for (double scale : scalesFor(setting, depth)) {
+                            for (double scale : scalesFor(setting, depth, seed, m, runs)) {
                                 Run run = train(truth, offsets, values, at, depth, scale, seed, setting, curves);
                                 runs.add(run);
                                 finals.row(seed, m, "deep linear network", depth, scale, run.steps(), run.converged(), run.trainLoss(),
@@ -148,9 +150,22 @@ final class DeepMatrixFactorization implements Experiment {
         report(context, setting, runs, nuclear, nuclearRank, curves, trueSpectrum);
     }
 
-    /** Depth 1 does not depend on the init scale beyond its own size (unobserved entries keep their initial values), so one scale is enough. */
-    private static double[] scalesFor(Setting setting, int depth) {
-        return depth == 1 ? new double[] {setting.scales()[0]} : setting.scales();
+    /**
+     * The init scales to run. Seed 0 is the pilot: it runs every scale, and later seeds run only the
+     * scale with the lowest error on the pilot (for that depth and m) — a sweep over every scale and
+     * seed does not fit the time budget. Depth 1 runs one scale: its unobserved entries keep their
+     * initial values, so the scale only sets their tiny size.
+     */
+    private static double[] scalesFor(Setting setting, int depth, int seed, int m, List<Run> runs) {
+        if (depth == 1) {
+            return new double[] {setting.scales()[0]};
+        }
+        if (seed == 0) {
+            return setting.scales();
+        }
+        Run pilot = runs.stream().filter(r -> r.seed() == 0 && r.m() == m && r.depth() == depth)
+                .min(java.util.Comparator.comparingDouble(Run::error)).orElseThrow();
+        return new double[] {pilot.scale()};
     }
 
     static Run train(Tensor truth, long[] offsets, double[] values, Coordinates at, int depth, double scale, int seed, Setting setting,
@@ -271,21 +286,14 @@ final class DeepMatrixFactorization implements Experiment {
         verdicts(context, setting, best[0], nuclear[0]);
     }
 
-    /** The runs (one per seed, in seed order) of the init scale with the lowest median error for this depth and m. */
+    /** The runs (one per seed, in seed order) of the init scale with the lowest error on the pilot seed 0 for this depth and m. */
     private static Run[] bestScaleRuns(List<Run> runs, int m, int depth, int seeds) {
-        Run[] chosen = null;
-        double chosenMedian = Double.POSITIVE_INFINITY;
-        for (double scale : runs.stream().filter(r -> r.m() == m && r.depth() == depth).mapToDouble(Run::scale).distinct().toArray()) {
-            Run[] candidate = new Run[seeds];
-            for (Run r : runs) {
-                if (r.m() == m && r.depth() == depth && r.scale() == scale) {
-                    candidate[r.seed()] = r;
-                }
-            }
-            double median = Stats.median(Arrays.stream(candidate).mapToDouble(Run::error).toArray());
-            if (chosen == null || median < chosenMedian) {
-                chosen = candidate;
-                chosenMedian = median;
+        double scale = runs.stream().filter(r -> r.seed() == 0 && r.m() == m && r.depth() == depth)
+                .min(java.util.Comparator.comparingDouble(Run::error)).orElseThrow().scale();
+        Run[] chosen = new Run[seeds];
+        for (Run r : runs) {
+            if (r.m() == m && r.depth() == depth && r.scale() == scale) {
+                chosen[r.seed()] = r;
             }
         }
         return chosen;
