@@ -254,7 +254,7 @@ final class DeepMatrixFactorization implements Experiment {
                 context.note("m = %d, depth %d: best init %.0e, median error %.4f, median erank %.2f", m, depths[d],
                         best[mi][d][0].scale(), medianError[d], medianRank[d]);
             }
-            String label = "deep linear network, m = " + m;
+            String label = "deep net, m = " + m;
             for (int seed = 0; seed < seeds; seed++) {
                 double[] y = new double[depths.length];
                 double[] r = new double[depths.length];
@@ -271,9 +271,9 @@ final class DeepMatrixFactorization implements Experiment {
             double nnRank = Stats.median(nuclearRank[mi]);
             double[] flat = new double[depths.length];
             Arrays.fill(flat, nn);
-            errorPlot.add("nuclear norm minimization, m = " + m, x, flat, SvgPlot.Style.DASHED);
+            errorPlot.add("nuclear norm, m = " + m, x, flat, SvgPlot.Style.DASHED);
             Arrays.fill(flat, nnRank);
-            rankPlot.add("nuclear norm minimization, m = " + m, x, flat, SvgPlot.Style.DASHED);
+            rankPlot.add("nuclear norm, m = " + m, x, flat, SvgPlot.Style.DASHED);
             context.note("m = %d, nuclear norm: median error %.4f, median erank %.2f", m, nn, nnRank);
         }
         double[] x = Arrays.stream(depths).asDoubleStream().toArray();

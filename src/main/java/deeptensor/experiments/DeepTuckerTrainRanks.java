@@ -317,7 +317,7 @@ final class DeepTuckerTrainRanks implements Experiment {
         SvgPlot norm = new SvgPlot("E9: " + family.label + ", " + family.norm + " of the completion", "observed entries (%)",
                 family.norm + " (" + (family == Family.TUCKER ? "(1/3) Σ_n ‖W_(n)‖_*" : "(1/2) Σ_k ‖W_⟨k⟩‖_*") + ")");
         for (int depth : setting.depths()) {
-            String label = "gradient descent, depth " + depth;
+            String label = "GD, depth " + depth;
             for (int seed = 0; seed < setting.seeds() && setting.seeds() > 1; seed++) {
                 rank.add(label, percent, perSeed(outcomes, family, depth, seed, fractions, Outcome::effectiveRank), SvgPlot.Style.THIN);
                 error.add(label, percent, perSeed(outcomes, family, depth, seed, fractions, Outcome::error), SvgPlot.Style.THIN);
@@ -327,7 +327,7 @@ final class DeepTuckerTrainRanks implements Experiment {
             error.line(label, percent, medians(outcomes, family, depth, fractions, Outcome::error));
             norm.line(label, percent, medians(outcomes, family, depth, fractions, Outcome::norm));
         }
-        String convex = family.norm + " minimization (convex)";
+        String convex = "convex: min " + family.norm;
         rank.add(convex, percent, medians(outcomes, family, 0, fractions, Outcome::effectiveRank), SvgPlot.Style.DASHED);
         error.add(convex, percent, medians(outcomes, family, 0, fractions, Outcome::error), SvgPlot.Style.DASHED);
         norm.add(convex, percent, medians(outcomes, family, 0, fractions, Outcome::norm), SvgPlot.Style.DASHED);
