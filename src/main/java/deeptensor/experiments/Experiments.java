@@ -14,8 +14,10 @@ public final class Experiments {
             new ComponentNormLaw(),
             new BalanceConservation(),
             new EscapeTimeScaling(),
+            new DeepMatrixFactorization(),
             new LawTrajectoryOverlay(),
             new DeepTuckerSparsity(),
+            new DeepTuckerTrainRanks(),
             new MetricChecks());
 
     private Experiments() {
