@@ -11,6 +11,8 @@ import java.util.Optional;
 public final class Experiments {
 
     private static final List<Experiment> ALL = List.of(
+            new ShallowCpBaseline(),
+            new DeepCpDepthSweep(),
             new MetricChecks());
 
     private Experiments() {
