@@ -294,6 +294,21 @@ public final class SparkCompletion {
         return this;
     }
 
+    /**
+     * The model's values at the entries of {@code entries} (its first {@code order} columns are the
+     * 0-based indexes), as a Dataset of those columns plus {@code prediction}; computed on the
+     * executors. Write it with {@code .write().parquet(path)}.
+     */
+    public static Dataset<Row> predict(CompletionModel model, Dataset<Row> entries) {
+        return Predictions.predict(model, entries, null, 0, "prediction");
+    }
+
+    /** The same, with the index columns named, their index base (0 or 1) and the name of the output column. */
+    public static Dataset<Row> predict(CompletionModel model, Dataset<Row> entries, String[] indexColumns, long indexBase,
+                                       String outputColumn) {
+        return Predictions.predict(model, entries, indexColumns, indexBase, outputColumn);
+    }
+
     // ------------------------------------------------------------------------------------- the fit
 
     /** Fits the model; close the result. */
@@ -357,7 +372,8 @@ public final class SparkCompletion {
                 init.initialize(model, initSeed);
                 Loop loop = new Loop(jsc, blocks, recipe, dims, fit, scale, model, trainCount, validationCount > 0);
                 SparkReport partial = loop.run();
-                SparkReport report = new SparkReport(model.describe(), trainCount, validationCount, parts, scale, partial.steps(),
+                SparkReport report = new SparkReport(model.describe(), trainCount, validationCount, blocks.getNumPartitions(), scale,
+                        partial.steps(),
                         partial.stopReason(), partial.message(), partial.trainLoss(), partial.validationLoss(),
                         Math.sqrt(partial.trainLoss()) * scale, Math.sqrt(partial.validationLoss()) * scale, prepareSeconds,
                         partial.fitSeconds(), partial.stepSeconds(), partial.history());
