@@ -159,6 +159,12 @@ final class Bench {
         if (options.containsKey("master")) {
             builder.master(options.get("master"));
         }
+        if (options.containsKey("conf")) { // key=value;key=value
+            for (String pair : options.get("conf").split(";")) {
+                String[] kv = pair.split("=", 2);
+                builder.config(kv[0].strip(), kv[1].strip());
+            }
+        }
         SparkSession spark = builder.config("spark.ui.enabled", "false").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         return spark;

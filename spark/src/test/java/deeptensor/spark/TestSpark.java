@@ -24,6 +24,8 @@ final class TestSpark {
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                    .config("spark.broadcast.compress", "false")
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
         }
