@@ -193,6 +193,8 @@ final class Bench {
             try (SparkCompletionResult result = completion.fit()) {
                 SparkReport report = result.report();
                 System.err.println(report);
+                report.history().forEach(c -> System.err.printf(Locale.ROOT, "check %d: train %.6g validation %.6g%n", c.step(),
+                        c.trainLoss(), c.validationLoss()));
                 double[] t = Arrays.copyOfRange(report.stepSeconds(), 1, report.stepSeconds().length);
                 return String.format(Locale.ROOT, "spark,%d,%d,%.4f,%.4f,%.1f,%.0f,%.0f,%.0f,%.5f,%s,master=%s threads=%s",
                         tensor.entries(), report.partitions(), report.medianStepSeconds(), mean(t), report.prepareSeconds(), memory[0],

@@ -6,9 +6,9 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 
 /**
- * Turns one partition of rows {@code (i₀ … i_{N−1}, value, offset)}, sorted by offset, into an
- * {@link EntryBlock}: checks every index against the shape, refuses missing or non-finite values
- * and entries observed twice (as the local path does), and puts each entry in the validation part
+ * Turns one partition of rows {@code (i₀ … i_{N−1}, value, offset)} into an {@link EntryBlock}:
+ * checks every index against the shape, refuses missing or non-finite values and (when the rows are
+ * sorted by offset) entries observed twice, as the local path does, and puts each entry in the validation part
  * when a hash of its position and the split seed falls below the validation fraction — a choice
  * that depends on the entry alone, not on how the data is partitioned or ordered.
  */
@@ -17,7 +17,8 @@ final class Packing {
     private Packing() {
     }
 
-    static Iterator<EntryBlock> pack(int partition, Iterator<Row> rows, int[] dims, double validationFraction, long splitSeed) {
+    static Iterator<EntryBlock> pack(int partition, Iterator<Row> rows, int[] dims, double validationFraction, long splitSeed,
+                                     boolean sorted) {
         int order = dims.length;
         Ints trainIdx = new Ints(), validationIdx = new Ints();
         Doubles trainVal = new Doubles(), validationVal = new Doubles();
@@ -46,7 +47,7 @@ final class Packing {
                         + "; observed values must be finite (leave missing entries out)");
             }
             long offset = row.getLong(order + 1);
-            if (offset == previous) {
+            if (sorted && offset == previous) {
                 throw new IllegalArgumentException("the entry " + Arrays.toString(index) + " is observed twice; each entry may be observed once");
             }
             previous = offset;

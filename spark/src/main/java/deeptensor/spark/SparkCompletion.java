@@ -253,8 +253,9 @@ public final class SparkCompletion {
 
     /**
      * Whether to hash-partition the entries by position (default true). With false the input's own
-     * partitions are kept (no shuffle; for data generated or already laid out in the job), and a
-     * duplicate entry is only detected when both copies are in the same partition.
+     * partitions and order are kept (no shuffle, no sort; for data generated or already laid out in
+     * the job, whose partitions must come out the same when recomputed), and the input must not hold
+     * an entry twice: that is then not checked.
      */
     public SparkCompletion shuffle(boolean shuffle) {
         this.shuffle = shuffle;
@@ -408,11 +409,13 @@ public final class SparkCompletion {
         select[dims.length + 1] = offset.as("offset");
         Dataset<Row> rows = observed.select(select);
         if (shuffle) {
-            rows = rows.repartition(parts, col("offset"));
+            // Sorted so that a recomputed partition is the same block, in the same order, whatever
+            // order the shuffle delivers its rows in; and so that duplicates are adjacent.
+            rows = rows.repartition(parts, col("offset")).sortWithinPartitions("offset");
         }
-        rows = rows.sortWithinPartitions("offset");
         double fraction = validationFraction;
-        return rows.javaRDD().mapPartitionsWithIndex((p, it) -> Packing.pack(p, it, dims, fraction, splitSeed), true);
+        boolean sorted = shuffle;
+        return rows.javaRDD().mapPartitionsWithIndex((p, it) -> Packing.pack(p, it, dims, fraction, splitSeed, sorted), true);
     }
 
     /** Releases the executors' caches of a finished fit (best effort: one task per partition, and the driver's JVM). */
