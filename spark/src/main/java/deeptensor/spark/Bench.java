@@ -349,7 +349,7 @@ final class Bench {
                         + "<text x=\"%.1f\" y=\"%.1f\" fill=\"#666\">time ∝ entries</text>%n",
                 left + (gx0 - x0) / (x1 - x0) * pw, top + ph - (gy0 - y0) / (y1 - y0) * ph,
                 left + (gx1 - x0) / (x1 - x0) * pw, top + ph - (gy1 - y0) / (y1 - y0) * ph,
-                left + pw + 15, top + 20 + 20 * c, left + pw + 40, top + 20 + 20 * c, left + pw + 46, top + 24.0 + 20 * c));
+                left + pw + 15, top + 20.0 + 20 * c, left + pw + 40, top + 20.0 + 20 * c, left + pw + 46, top + 24.0 + 20 * c));
         out.append("</svg>\n");
         Files.writeString(svg, out);
     }
