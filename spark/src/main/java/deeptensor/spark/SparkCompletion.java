@@ -1,0 +1,667 @@
+package deeptensor.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import deeptensor.CompletionModel;
+import deeptensor.model.Factorization;
+import deeptensor.model.Model;
+import deeptensor.model.ModelSpec;
+import deeptensor.tensor.Shape;
+import deeptensor.tensor.Tensor;
+import deeptensor.train.Initializer;
+import deeptensor.train.Optimizer;
+import deeptensor.train.OptimizerState;
+import deeptensor.train.StopReason;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Tensor completion with an explicit model on Apache Spark: the library's models and kernels, the
+ * work split by observed entries. The observed entries are a {@code Dataset<Row>} with one column
+ * per mode (0-based indexes, or {@link #indexBase}) and a value column.
+ *
+ * <pre>{@code
+ * Dataset<Row> observed = spark.read().parquet("ratings.parquet");    // user, item, week, rating
+ * try (SparkCompletionResult result = SparkCompletion.of(observed, 200_000, 10_000, 50)
+ *         .model(CP.shallow().rank(10)).seed(7).maxSteps(2000).fit()) {
+ *     result.model().save(Path.of("ratings.dtm"));                     // the local path's model file
+ *     SparkCompletion.predict(result.model(), wanted).write().parquet("completed.parquet");
+ * }
+ * }</pre>
+ *
+ * <h2>What {@link #fit()} does</h2>
+ * The same steps as the library's {@code Completion.of(…).model(spec).fit()}, with the same
+ * defaults, so that a full-batch fit on the same observations and seed gives the same model up to
+ * rounding:
+ * <ol>
+ *   <li>The entries are hash-partitioned by position ({@link #partitions}, default Spark's default
+ *       parallelism), sorted within each partition, packed into one block of primitive arrays per
+ *       partition and cached ({@link #storageLevel}); duplicates, non-finite values and indexes
+ *       outside the shape are refused. A validation share ({@link #validationFraction}, default
+ *       10 %) is held out by a hash of each entry's position and the seed.</li>
+ *   <li>The values are divided by their root-mean-square (computed as the local path does).</li>
+ *   <li>The driver builds the model and initializes it with the local path's initializer and seed
+ *       (RMS {@link #initScale} times the data's, default 1e-8).</li>
+ *   <li>Each step broadcasts the parameters; every partition evaluates its loss and gradient with the
+ *       library's model code ({@code Model.lossAndGradient} on a model holding the broadcast values,
+ *       sampled kernels) and adds its gradient, weighted by its entry count, to a local buffer; a
+ *       {@code treeAggregate} sums the buffers; the driver divides by the entry count — the gradient
+ *       of {@code (1/m) Σ (W − Y)²}, the local path's loss — and applies the library's
+ *       {@link OptimizerState} (default Adam, learning rate 3e-3).</li>
+ *   <li>Every {@link #checkEvery} steps (default 50) the same pass also measures the validation
+ *       loss; the best state is kept and the fit stops after {@link #patience} checks without
+ *       improvement (default 40), as in the local path. Divergence restores the last good state.</li>
+ * </ol>
+ * The partitions' sums are merged in the order Spark's tasks finish, so two runs agree to rounding
+ * (about 1e-16 relative per step), not bit for bit. A task that fails is run again by Spark; the
+ * partition it reads is recomputed from its lineage if its cached block was lost, and every cache on
+ * the executors is rebuilt from it, so the result does not depend on failures.
+ */
+public final class SparkCompletion {
+
+    private final Dataset<Row> observed;
+    private final Shape shape;
+    private String[] indexColumns;
+    private String valueColumn;
+    private long indexBase;
+    private ModelSpec spec;
+    private long seed;
+    private Optimizer optimizer = Optimizer.adam(3e-3);
+    private Initializer initializer;
+    private double initScale = 1e-8;
+    private long maxSteps = 10_000;
+    private double validationFraction = 0.1;
+    private int patience = 40;
+    private int checkEvery = 50;
+    private double lossTolerance;
+    private Duration maxTime;
+    private int partitions;
+    private boolean shuffle = true;
+    private int treeDepth = 2;
+    private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK();
+    private Consumer<Progress> listener;
+    // For the fault tests: a task that fails on its first attempt, and a hook between steps.
+    private long failStep = -1;
+    private int failPartition = -1;
+    private StepHook stepHook;
+
+    /** After each step: the step count, its loss, the seconds it took. */
+    public record Progress(long step, double loss, double seconds) {
+    }
+
+    /** Called on the driver after every step (tests use it to drop cached partitions). */
+    interface StepHook {
+        void afterStep(long step, String fit, int blocksRddId);
+    }
+
+    private SparkCompletion(Dataset<Row> observed, Shape shape) {
+        this.observed = observed;
+        this.shape = shape;
+    }
+
+    /**
+     * A completion of the tensor of shape {@code dims} whose observed entries are the rows of
+     * {@code observed}: by default every column but the last is an index (0-based, in mode order)
+     * and the last is the value; {@link #indexColumns} and {@link #valueColumn} name them.
+     */
+    public static SparkCompletion of(Dataset<Row> observed, int... dims) {
+        Objects.requireNonNull(observed, "observed entries");
+        return new SparkCompletion(observed, Shape.of(dims));
+    }
+
+    /** The same, with a {@link Shape}. */
+    public static SparkCompletion of(Dataset<Row> observed, Shape shape) {
+        return of(observed, shape.dims());
+    }
+
+    /** The index columns, in mode order (default: every column but the value column). */
+    public SparkCompletion indexColumns(String... columns) {
+        if (columns.length != shape.order()) {
+            throw new IllegalArgumentException(columns.length + " index columns for a tensor of order " + shape.order());
+        }
+        this.indexColumns = columns.clone();
+        return this;
+    }
+
+    /** The value column (default: the last column). */
+    public SparkCompletion valueColumn(String column) {
+        this.valueColumn = Objects.requireNonNull(column, "value column");
+        return this;
+    }
+
+    /** The first index: 0 (default) or 1 (FROSTT's convention). */
+    public SparkCompletion indexBase(long base) {
+        if (base != 0 && base != 1) {
+            throw new IllegalArgumentException("the index base must be 0 or 1, got " + base);
+        }
+        this.indexBase = base;
+        return this;
+    }
+
+    /** The model to fit, for example {@code CP.shallow().rank(10)} or {@code Tucker.deep(2).ranks(8, 8, 8)}. */
+    public SparkCompletion model(ModelSpec spec) {
+        this.spec = Objects.requireNonNull(spec, "model");
+        return this;
+    }
+
+    /** The seed of every random choice (initialization, validation split), as the local path uses it. */
+    public SparkCompletion seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** The optimizer (default Adam, learning rate 3e-3). */
+    public SparkCompletion optimizer(Optimizer optimizer) {
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        return this;
+    }
+
+    /** An explicit initializer, overriding {@link #initScale}. */
+    public SparkCompletion initializer(Initializer initializer) {
+        this.initializer = Objects.requireNonNull(initializer, "initializer");
+        return this;
+    }
+
+    /** The RMS of the initial model tensor relative to the data's (default 1e-8). */
+    public SparkCompletion initScale(double relativeRms) {
+        if (!(relativeRms > 0) || Double.isInfinite(relativeRms)) {
+            throw new IllegalArgumentException("the initial scale must be a positive finite number, got " + relativeRms);
+        }
+        this.initScale = relativeRms;
+        return this;
+    }
+
+    /** The step budget (default 10 000). */
+    public SparkCompletion maxSteps(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("the step budget must not be negative, got " + steps);
+        }
+        this.maxSteps = steps;
+        return this;
+    }
+
+    /** The share of entries held out for validation, in [0, 1) (default 0.1; 0 turns validation off). */
+    public SparkCompletion validationFraction(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("the validation fraction must be in [0, 1), got " + fraction);
+        }
+        this.validationFraction = fraction;
+        return this;
+    }
+
+    /** Checks without a better validation loss before stopping (default 40; 0 never stops early). */
+    public SparkCompletion patience(int checks) {
+        if (checks < 0) {
+            throw new IllegalArgumentException("patience must not be negative, got " + checks);
+        }
+        this.patience = checks;
+        return this;
+    }
+
+    /** Steps between checks of the losses (default 50). */
+    public SparkCompletion checkEvery(int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("checks must run every 1 or more steps, got " + steps);
+        }
+        this.checkEvery = steps;
+        return this;
+    }
+
+    /** Stop once the training MSE (RMS-1 scale) is at most {@code tolerance} (default 0: off). */
+    public SparkCompletion lossTolerance(double tolerance) {
+        if (!(tolerance >= 0)) {
+            throw new IllegalArgumentException("the loss tolerance must be ≥ 0, got " + tolerance);
+        }
+        this.lossTolerance = tolerance;
+        return this;
+    }
+
+    /** A wall-time budget for the optimization loop (default none); the best state so far is kept. */
+    public SparkCompletion maxTime(Duration budget) {
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("the time budget must be positive, got " + budget);
+        }
+        this.maxTime = budget;
+        return this;
+    }
+
+    /** Partitions of the observed entries (default: Spark's default parallelism). */
+    public SparkCompletion partitions(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("at least one partition, got " + count);
+        }
+        this.partitions = count;
+        return this;
+    }
+
+    /**
+     * Whether to hash-partition the entries by position (default true). With false the input's own
+     * partitions and order are kept (no shuffle, no sort; for data generated or already laid out in
+     * the job, whose partitions must come out the same when recomputed), and the input must not hold
+     * an entry twice: that is then not checked.
+     */
+    public SparkCompletion shuffle(boolean shuffle) {
+        this.shuffle = shuffle;
+        return this;
+    }
+
+    /** The depth of the {@code treeAggregate} that sums the partitions' gradients (default 2). */
+    public SparkCompletion treeDepth(int depth) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("the aggregation depth must be at least 1, got " + depth);
+        }
+        this.treeDepth = depth;
+        return this;
+    }
+
+    /** How the packed entries are cached (default {@code MEMORY_AND_DISK}). */
+    public SparkCompletion storageLevel(StorageLevel level) {
+        this.storageLevel = Objects.requireNonNull(level, "storage level");
+        return this;
+    }
+
+    /** Called on the driver after every step. */
+    public SparkCompletion listener(Consumer<Progress> listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** Tests: the task of {@code partition} at {@code step} throws on its first attempt. */
+    SparkCompletion failOnce(long step, int partition) {
+        this.failStep = step;
+        this.failPartition = partition;
+        return this;
+    }
+
+    SparkCompletion stepHook(StepHook hook) {
+        this.stepHook = hook;
+        return this;
+    }
+
+    /**
+     * The model's values at the entries of {@code entries} (its first {@code order} columns are the
+     * 0-based indexes), as a Dataset of those columns plus {@code prediction}; computed on the
+     * executors. Write it with {@code .write().parquet(path)}.
+     */
+    public static Dataset<Row> predict(CompletionModel model, Dataset<Row> entries) {
+        return Predictions.predict(model, entries, null, 0, "prediction");
+    }
+
+    /** The same, with the index columns named, their index base (0 or 1) and the name of the output column. */
+    public static Dataset<Row> predict(CompletionModel model, Dataset<Row> entries, String[] indexColumns, long indexBase,
+                                       String outputColumn) {
+        return Predictions.predict(model, entries, indexColumns, indexBase, outputColumn);
+    }
+
+    // ------------------------------------------------------------------------------------- the fit
+
+    /** Fits the model; close the result. */
+    public SparkCompletionResult fit() {
+        if (spec == null) {
+            throw new IllegalStateException("choose a model with model(…): the default recipe (cross-validated ridge Tucker) "
+                    + "runs only on one machine, with deeptensor.Completion");
+        }
+        long prepareStart = System.nanoTime();
+        SplittableRandom seeds = new SplittableRandom(seed);
+        long initSeed = seeds.nextLong(), splitSeed = seeds.nextLong();
+        ModelRecipe recipe = ModelRecipe.of(spec, shape);
+        int[] dims = shape.dims();
+        String fit = UUID.randomUUID().toString();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(observed.sparkSession().sparkContext());
+        int parts = partitions > 0 ? partitions : jsc.defaultParallelism();
+
+        JavaRDD<EntryBlock> blocks = pack(dims, parts, splitSeed);
+        blocks.persist(storageLevel);
+        try {
+            // Pass 1: counts and the largest magnitude (also materializes the cache).
+            double[] first = blocks.map(b -> {
+                double largest = 0;
+                for (double v : b.trainValues()) {
+                    largest = Math.max(largest, Math.abs(v));
+                }
+                for (double v : b.validationValues()) {
+                    largest = Math.max(largest, Math.abs(v));
+                }
+                return new double[] {b.trainCount(), b.validationCount(), largest};
+            }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], Math.max(a[2], b[2])});
+            long trainCount = (long) first[0], validationCount = (long) first[1];
+            double largest = first[2];
+            if (trainCount + validationCount == 0) {
+                throw new IllegalArgumentException("nothing is observed: a completion needs at least one observed entry of " + shape);
+            }
+            if (trainCount == 0) {
+                throw new IllegalArgumentException("holding out " + validationCount + " of " + validationCount
+                        + " observed entries leaves none to train on; lower the validation fraction or observe more entries");
+            }
+            // Pass 2: the root-mean-square, scaled by the largest magnitude as the local path computes it.
+            double scale = 1;
+            if (largest > 0) {
+                double sum = blocks.map(b -> {
+                    double s = 0;
+                    for (double v : b.trainValues()) {
+                        double u = v / largest;
+                        s += u * u;
+                    }
+                    for (double v : b.validationValues()) {
+                        double u = v / largest;
+                        s += u * u;
+                    }
+                    return s;
+                }).reduce(Double::sum);
+                scale = largest * Math.sqrt(sum / (trainCount + validationCount));
+            }
+            double prepareSeconds = (System.nanoTime() - prepareStart) * 1e-9;
+            try (Model model = spec.build(shape)) {
+                Initializer init = initializer != null ? initializer : Initializer.endToEndWithRms(model, initScale);
+                init.initialize(model, initSeed);
+                Loop loop = new Loop(jsc, blocks, recipe, dims, fit, scale, model, trainCount, validationCount > 0);
+                SparkReport partial = loop.run();
+                SparkReport report = new SparkReport(model.describe(), trainCount, validationCount, blocks.getNumPartitions(), scale,
+                        partial.steps(),
+                        partial.stopReason(), partial.message(), partial.trainLoss(), partial.validationLoss(),
+                        Math.sqrt(partial.trainLoss()) * scale, Math.sqrt(partial.validationLoss()) * scale, prepareSeconds,
+                        partial.fitSeconds(), partial.stepSeconds(), partial.history());
+                return new SparkCompletionResult(served(model, scale), report);
+            }
+        } finally {
+            blocks.unpersist(false);
+            release(blocks, fit);
+        }
+    }
+
+    /** The observed rows as cached blocks, one per partition. */
+    private JavaRDD<EntryBlock> pack(int[] dims, int parts, long splitSeed) {
+        String[] columns = observed.columns();
+        String value = valueColumn != null ? valueColumn : columns[columns.length - 1];
+        String[] indexes = indexColumns;
+        if (indexes == null) {
+            indexes = Arrays.stream(columns).filter(c -> !c.equals(value)).toArray(String[]::new);
+            if (indexes.length != dims.length) {
+                throw new IllegalArgumentException("the observed entries have columns " + Arrays.toString(columns) + ": "
+                        + indexes.length + " besides the value column " + value + ", for a tensor of order " + dims.length
+                        + "; name the index columns with indexColumns(…)");
+            }
+        }
+        Column[] select = new Column[dims.length + 2];
+        Column offset = lit(0L);
+        for (int n = 0; n < dims.length; n++) {
+            select[n] = col(indexes[n]).cast("long").minus(indexBase).as("i" + n);
+            offset = offset.multiply(dims[n]).plus(select[n]);
+        }
+        select[dims.length] = col(value).cast("double").as("value");
+        select[dims.length + 1] = offset.as("offset");
+        Dataset<Row> rows = observed.select(select);
+        if (shuffle) {
+            // Sorted so that a recomputed partition is the same block, in the same order, whatever
+            // order the shuffle delivers its rows in; and so that duplicates are adjacent.
+            rows = rows.repartition(parts, col("offset")).sortWithinPartitions("offset");
+        }
+        double fraction = validationFraction;
+        boolean sorted = shuffle;
+        return rows.javaRDD().mapPartitionsWithIndex((p, it) -> Packing.pack(p, it, dims, fraction, splitSeed, sorted), true);
+    }
+
+    /** Releases the executors' caches of a finished fit (best effort: one task per partition, and the driver's JVM). */
+    private static void release(JavaRDD<EntryBlock> blocks, String fit) {
+        try {
+            JavaSparkContext.fromSparkContext(blocks.context()).parallelize(new ArrayList<>(java.util.Collections.nCopies(
+                    blocks.getNumPartitions(), 0)), blocks.getNumPartitions()).foreach(x -> Executors.release(fit));
+        } catch (RuntimeException ignored) {
+            // the caches are bounded anyway (Executors.FITS_KEPT)
+        }
+        Executors.release(fit);
+    }
+
+    /**
+     * The served model: the fitted factorization with the scale folded into its first block (the
+     * first CP factor, the Tucker core or the first tensor-train core, each of which the model is
+     * linear in), so that it predicts in the data's units as the local path's model does.
+     */
+    private static CompletionModel served(Model model, double scale) {
+        try (Factorization plain = model.factorization(); Tensor values = Tensor.zeros((int) plain.size())) {
+            MemorySegment.copy(plain.values(), 0, values.segment(), 0, plain.size() * Double.BYTES);
+            int[] ranks = plain.ranks();
+            long first = switch (plain.kind()) {
+                case CP -> (long) shape(plain).dim(0) * ranks[0];
+                case TUCKER -> Shape.of(ranks).size();
+                case TENSOR_TRAIN -> (long) ranks[0] * shape(plain).dim(0) * ranks[1];
+            };
+            for (long i = 0; i < first; i++) {
+                values.setFlat(i, values.getFlat(i) * scale);
+            }
+            return CompletionModel.of(Factorization.of(plain.kind(), plain.shape(), ranks, values));
+        }
+    }
+
+    private static Shape shape(Factorization f) {
+        return f.shape();
+    }
+
+    /** The optimization loop on the driver. */
+    private final class Loop {
+        private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+        private final JavaSparkContext jsc;
+        private final JavaRDD<EntryBlock> blocks;
+        private final ModelRecipe recipe;
+        private final int[] dims;
+        private final String fit;
+        private final double scale;
+        private final Model model;
+        private final long trainCount;
+        private final boolean validation;
+        private final int size;
+        private final double[] parameters;
+
+        Loop(JavaSparkContext jsc, JavaRDD<EntryBlock> blocks, ModelRecipe recipe, int[] dims, String fit, double scale, Model model,
+             long trainCount, boolean validation) {
+            this.jsc = jsc;
+            this.blocks = blocks;
+            this.recipe = recipe;
+            this.dims = dims;
+            this.fit = fit;
+            this.scale = scale;
+            this.model = model;
+            this.trainCount = trainCount;
+            this.validation = validation;
+            this.size = model.parameters().size();
+            this.parameters = new double[size];
+        }
+
+        /** One pass over every partition at the model's current parameters. */
+        private StepSums pass(long step, boolean gradient, boolean withValidation) {
+            MemorySegment.copy(model.parameters().values().segment(), D, 0, parameters, 0, size);
+            Broadcast<double[]> broadcast = jsc.broadcast(parameters.clone());
+            try {
+                String fitId = fit;
+                ModelRecipe r = recipe;
+                int[] d = dims;
+                double s = scale;
+                long failAt = failStep;
+                int failIn = failPartition;
+                return blocks.treeAggregate(new StepSums(), (sums, block) -> {
+                    if (step == failAt && block.partition() == failIn) {
+                        TaskContext task = TaskContext.get();
+                        if (task != null && task.attemptNumber() == 0) {
+                            Executors.forget(fitId, block.partition());
+                            throw new IllegalStateException("injected failure: partition " + failIn + " at step " + failAt);
+                        }
+                    }
+                    return Executors.evaluate(fitId, r, d, s, block, broadcast.value(), gradient, withValidation, sums);
+                }, StepSums::add, treeDepth);
+            } finally {
+                broadcast.destroy();
+            }
+        }
+
+        SparkReport run() {
+            long start = System.nanoTime();
+            long deadline = maxTime == null ? Long.MAX_VALUE : start + Math.min(maxTime.toNanos(), Long.MAX_VALUE / 4);
+            OptimizerState state = optimizer.start(size);
+            OptimizerState goodState = optimizer.start(size);
+            OptimizerState bestState = optimizer.start(size);
+            try {
+                Tensor values = model.parameters().values(), gradients = model.parameters().gradients();
+                double[] lastGood = new double[size], best = new double[size];
+                long lastGoodStep = -1, bestStep = -1;
+                double lastGoodLoss = Double.NaN, bestValidation = Double.POSITIVE_INFINITY;
+                copyOut(values, lastGood);
+                state.copyTo(goodState);
+                lastGoodStep = 0;
+                int checksSinceBest = 0;
+                double firstLoss = Double.NaN;
+                List<SparkReport.Check> history = new ArrayList<>();
+                List<Double> stepTimes = new ArrayList<>();
+                StopReason reason = StopReason.MAX_STEPS;
+                String message = null;
+                long step = 0;
+                double trainLoss = Double.NaN, validationLoss = Double.NaN;
+                boolean lossesCurrent = false;
+                int usePatience = validation ? patience : 0;
+                while (true) {
+                    long stepStart = System.nanoTime();
+                    boolean check = step > 0 && step % checkEvery == 0;
+                    boolean stopping = step >= maxSteps || Thread.currentThread().isInterrupted() || System.nanoTime() > deadline;
+                    StepSums sums = pass(step, !stopping, validation && (check || stopping));
+                    trainLoss = sums.trainSquares / sums.trainCount;
+                    validationLoss = sums.validationCount > 0 ? sums.validationSquares / sums.validationCount : Double.NaN;
+                    lossesCurrent = true;
+                    if (check) {
+                        history.add(new SparkReport.Check(step, trainLoss, validationLoss));
+                        if (diverged(trainLoss, firstLoss)) {
+                            reason = StopReason.DIVERGED;
+                            message = divergence(step, trainLoss, lastGoodStep);
+                            restore(values, lastGood, goodState, state);
+                            lossesCurrent = false;
+                            break;
+                        }
+                        double previousTrainLoss = lastGoodLoss;
+                        copyOut(values, lastGood);
+                        state.copyTo(goodState);
+                        lastGoodStep = step;
+                        lastGoodLoss = trainLoss;
+                        if (validation) {
+                            if (validationLoss < bestValidation) {
+                                bestValidation = validationLoss;
+                                copyOut(values, best);
+                                state.copyTo(bestState);
+                                bestStep = step;
+                                checksSinceBest = 0;
+                            } else if (!(trainLoss > (1 - 1e-3) * previousTrainLoss)) {
+                                checksSinceBest++;
+                            }
+                        }
+                        if (trainLoss <= lossTolerance) {
+                            reason = StopReason.TOLERANCE;
+                            message = "the training loss " + trainLoss + " reached the tolerance " + lossTolerance + " at step " + step;
+                            break;
+                        }
+                        if (usePatience > 0 && checksSinceBest >= usePatience) {
+                            reason = StopReason.EARLY_STOPPING;
+                            message = "the validation loss did not improve for " + usePatience + " checks; kept the best state, step "
+                                    + bestStep + " (validation loss " + bestValidation + ")";
+                            break;
+                        }
+                    }
+                    if (stopping) {
+                        if (step >= maxSteps) {
+                            message = "stopped after the step budget of " + maxSteps + " steps";
+                        } else if (Thread.currentThread().isInterrupted()) {
+                            reason = StopReason.INTERRUPTED;
+                            message = "interrupted at step " + step + "; kept the best state so far";
+                        } else {
+                            reason = StopReason.TIME_LIMIT;
+                            message = "stopped by the time budget at step " + step + "; kept the best state so far";
+                        }
+                        break;
+                    }
+                    if (Double.isNaN(firstLoss)) {
+                        firstLoss = trainLoss;
+                    }
+                    if (diverged(trainLoss, firstLoss)) {
+                        reason = StopReason.DIVERGED;
+                        message = divergence(step, trainLoss, lastGoodStep);
+                        restore(values, lastGood, goodState, state);
+                        lossesCurrent = false;
+                        break;
+                    }
+                    if (trainLoss <= lossTolerance) {
+                        reason = StopReason.TOLERANCE;
+                        message = "the training loss " + trainLoss + " reached the tolerance " + lossTolerance + " at step " + step;
+                        break;
+                    }
+                    MemorySegment g = gradients.segment();
+                    double[] summed = sums.gradient;
+                    for (int i = 0; i < size; i++) {
+                        g.setAtIndex(D, i, summed[i] / trainCount);
+                    }
+                    state.step(values, gradients);
+                    step++;
+                    double seconds = (System.nanoTime() - stepStart) * 1e-9;
+                    stepTimes.add(seconds);
+                    if (stepHook != null) {
+                        stepHook.afterStep(step, fit, blocks.id());
+                    }
+                    if (listener != null) {
+                        listener.accept(new Progress(step, trainLoss, seconds));
+                    }
+                }
+                if (validation && reason != StopReason.DIVERGED && bestStep >= 0) {
+                    restore(values, best, bestState, state);
+                    lossesCurrent = lossesCurrent && bestStep == step;
+                }
+                if (!lossesCurrent) {
+                    StepSums sums = pass(-1, false, validation);
+                    trainLoss = sums.trainSquares / sums.trainCount;
+                    validationLoss = sums.validationCount > 0 ? sums.validationSquares / sums.validationCount : Double.NaN;
+                }
+                double[] times = stepTimes.stream().mapToDouble(Double::doubleValue).toArray();
+                return new SparkReport(null, 0, 0, 0, scale, step, reason, message, trainLoss, validationLoss, Double.NaN, Double.NaN,
+                        0, (System.nanoTime() - start) * 1e-9, times, List.copyOf(history));
+            } finally {
+                state.close();
+                goodState.close();
+                bestState.close();
+            }
+        }
+
+        private boolean diverged(double loss, double firstLoss) {
+            if (!Double.isFinite(loss)) {
+                return true;
+            }
+            double reference = Math.max(Double.isNaN(firstLoss) ? 0 : firstLoss, 1.0); // targets have mean square 1 on this scale
+            return loss > 1e4 * reference;
+        }
+
+        private String divergence(long step, double loss, long restoredStep) {
+            return "training diverged at step " + step + ": the loss became " + loss + "; the parameters of step " + restoredStep
+                    + " (the last good state) were restored. To fix it, lower the learning rate (now " + optimizer.learningRate()
+                    + "; try " + optimizer.learningRate() / 10 + "), or start from a smaller initialization.";
+        }
+
+        private void copyOut(Tensor values, double[] into) {
+            MemorySegment.copy(values.segment(), D, 0, into, 0, size);
+        }
+
+        private void restore(Tensor values, double[] from, OptimizerState savedState, OptimizerState state) {
+            MemorySegment.copy(from, 0, values.segment(), D, 0, size);
+            savedState.copyTo(state);
+        }
+    }
+}
