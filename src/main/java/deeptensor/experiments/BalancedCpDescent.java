@@ -44,6 +44,14 @@ final class BalancedCpDescent implements AutoCloseable {
      * @param initSeed   the seed of the initial directions (the same seed gives the same directions at every scale)
      */
     BalancedCpDescent(Tensor truth, long[] offsets, int rank, int depth, double linkScale, long initSeed) {
+        this(truth, offsets, rank, FactorForm.columnChains(depth), Initializer.balanced(linkScale), initSeed);
+    }
+
+    /**
+     * The same descent for any factor form and initialization (E1 contrasts the balanced column
+     * chains with shared chains and a Gaussian start).
+     */
+    BalancedCpDescent(Tensor truth, long[] offsets, int rank, FactorForm form, Initializer init, long initSeed) {
         this.observed = offsets.length;
         this.order = truth.shape().order();
         this.at = Coordinates.ofOffsets(truth.shape(), offsets);
@@ -52,8 +60,8 @@ final class BalancedCpDescent implements AutoCloseable {
             targets.setFlat(e, truth.getFlat(offsets[e]));
         }
         this.batch = new Batch(at, targets);
-        this.model = CP.shallow().rank(rank).factorForm(FactorForm.columnChains(depth)).build(truth.shape());
-        Initializer.balanced(linkScale).initialize(model, initSeed);
+        this.model = CP.shallow().rank(rank).factorForm(form).build(truth.shape());
+        init.initialize(model, initSeed);
         this.index = new int[observed][order];
         for (int e = 0; e < observed; e++) {
             for (int n = 0; n < order; n++) {
@@ -62,6 +70,11 @@ final class BalancedCpDescent implements AutoCloseable {
         }
         this.factorValues = new double[order][];
         this.columnNorms = new double[order][rank];
+    }
+
+    /** The model being trained. */
+    CpModel model() {
+        return model;
     }
 
     /** The link scale {@code s} at which balanced chains start every component at norm {@code c0}: {@code s = c0^{1/(N·L)}}. */

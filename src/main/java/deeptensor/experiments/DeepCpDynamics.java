@@ -1,16 +1,10 @@
 package deeptensor.experiments;
 
-import deeptensor.model.Batch;
-import deeptensor.model.CP;
 import deeptensor.model.CpModel;
-import deeptensor.model.Factor;
 import deeptensor.model.FactorForm;
-import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
-import deeptensor.train.OptimizerState;
 import java.util.function.Consumer;
 
 /**
@@ -25,7 +19,9 @@ import java.util.function.Consumer;
  * <p>Step size: the papers state steps for the loss ½Σ_Ω(W − Y)²; the library's loss is
  * (1/m)Σ_Ω(W − Y)², whose gradient is 2/m times larger. {@link #run} takes η in the papers'
  * convention and converts it, so that "time" is η × steps in their units, and the projections
- * {@code ⟨−∇ℓ(W), Ŵ_r⟩} it reports use their gradient {@code P_Ω(W − Y)}.
+ * {@code ⟨−∇ℓ(W), Ŵ_r⟩} it reports use their gradient {@code P_Ω(W − Y)}. The descent itself is
+ * {@link BalancedCpDescent}'s, which E3 and E7 use too; this class adds the target, the sample and
+ * the per-step record.
  */
 final class DeepCpDynamics implements AutoCloseable {
 
@@ -34,10 +30,7 @@ final class DeepCpDynamics implements AutoCloseable {
 
     final CpModel model;
     final int rank;
-    private final Coordinates at;
-    private final Tensor targets;
-    private final Batch batch;
-    private final int order;
+    private final BalancedCpDescent descent;
 
     /**
      * @param order     tensor order N
@@ -51,20 +44,12 @@ final class DeepCpDynamics implements AutoCloseable {
         int[] dims = new int[order];
         java.util.Arrays.fill(dims, dim);
         Shape shape = Shape.of(dims);
-        this.order = order;
         this.rank = rank;
         int observed = (int) Math.round(OBSERVED_FRACTION * shape.size());
         try (Tensor truth = Synthetic.cp(shape, TARGET_RANK, 1.0, seed)) {
-            long[] offsets = Synthetic.sample(shape, observed, seed + 1);
-            at = Coordinates.ofOffsets(shape, offsets);
-            targets = Tensor.zeros(observed);
-            for (int e = 0; e < observed; e++) {
-                targets.setFlat(e, truth.getFlat(offsets[e]));
-            }
+            descent = new BalancedCpDescent(truth, Synthetic.sample(shape, observed, seed + 1), rank, form, init, seed + 2);
         }
-        batch = new Batch(at, targets);
-        model = CP.shallow().rank(rank).factorForm(form).build(shape);
-        init.initialize(model, seed + 2);
+        model = descent.model();
     }
 
     /** What an observer sees at a step: the norms before it, after it, the projections before it, and η (papers' units). */
@@ -86,65 +71,24 @@ final class DeepCpDynamics implements AutoCloseable {
      * gets every step; {@code beforeEachStep} (may be null) sees the model before each step.
      */
     void run(double eta, int steps, Consumer<Step> observer, Consumer<CpModel> beforeEachStep) {
-        int observed = at.count();
-        try (OptimizerState gd = Optimizer.gradientDescent(eta * observed / 2).start(model.parameters().size())) {
-            double[] before = new double[rank];
-            for (int t = 0; t < steps; t++) {
-                if (beforeEachStep != null) {
-                    beforeEachStep.accept(model);
-                }
-                model.lossAndGradient(batch);
-                model.componentNorms(before);
-                double[] projections = observer == null ? null : projections();
-                gd.step(model.parameters().values(), model.parameters().gradients());
-                if (observer != null) {
-                    double[] after = new double[rank];
-                    model.componentNorms(after);
-                    observer.accept(new Step(t, before.clone(), after, projections, eta));
-                }
+        double[] before = new double[rank];
+        for (int t = 0; t < steps; t++) {
+            if (beforeEachStep != null) {
+                beforeEachStep.accept(model);
+            }
+            double[] projections = observer == null ? null : new double[rank];
+            descent.evaluate(before, projections);
+            descent.descend(eta);
+            if (observer != null) {
+                double[] after = new double[rank];
+                model.componentNorms(after);
+                observer.accept(new Step(t, before.clone(), after, projections, eta));
             }
         }
-    }
-
-    /**
-     * ⟨−P_Ω(W − Y), Ŵ_r⟩ for every r, from the residual of the last loss evaluation (which holds the
-     * library's gradient {@code (2/m)(W − Y)}, so it is scaled by m/2 into the papers' units).
-     */
-    private double[] projections() {
-        double[] out = new double[rank];
-        double[][] unit = new double[order][];
-        for (int r = 0; r < rank; r++) {
-            for (int n = 0; n < order; n++) {
-                Factor factor = model.factors().get(n);
-                unit[n] = new double[factor.rows()];
-                double norm = 0;
-                for (int i = 0; i < factor.rows(); i++) {
-                    unit[n][i] = factor.matrix().get(i, r);
-                    norm += unit[n][i] * unit[n][i];
-                }
-                for (int i = 0; i < factor.rows(); i++) {
-                    unit[n][i] /= Math.sqrt(norm);
-                }
-            }
-            double sum = 0;
-            double toHalfSumUnits = at.count() / 2.0;
-            for (int e = 0; e < at.count(); e++) {
-                double product = batch.residual().getFlat(e) * toHalfSumUnits;
-                for (int n = 0; n < order; n++) {
-                    product *= unit[n][at.index(e, n)];
-                }
-                sum -= product;
-            }
-            out[r] = sum;
-        }
-        return out;
     }
 
     @Override
     public void close() {
-        batch.close();
-        model.close();
-        at.close();
-        targets.close();
+        descent.close();
     }
 }
