@@ -1,15 +1,16 @@
 package deeptensor;
 
-import deeptensor.model.Evaluation;
-import deeptensor.model.Factorization;
-import deeptensor.model.Model;
+import deeptensor.internal.model.Models;
+import deeptensor.internal.model.Evaluation;
+import deeptensor.internal.model.Factorization;
+import deeptensor.internal.model.Model;
 import deeptensor.model.Tucker;
-import deeptensor.model.TuckerModel;
+import deeptensor.internal.model.TuckerModel;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.OffHeapMemory;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
+import deeptensor.internal.train.Initializer;
 import deeptensor.train.StopReason;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,7 +144,7 @@ final class AutoCompletion {
         // Many observed entries: the choice is made on a seeded random subset of them (its held-out
         // errors are as telling with a few hundred thousand entries as with millions, and the
         // centres, folds and sampled evaluations cost in proportion); the final fits use them all.
-        int all = at.count(), order = at.order();
+        int all = at.count(), order = at.shape().order();
         SplittableRandom random = new SplittableRandom(splitSeed ^ 0x9E3779B97F4A7C15L);
         int[] pick = new int[all];
         for (int e = 0; e < all; e++) {
@@ -225,7 +226,7 @@ final class AutoCompletion {
         double[][] plainStates = new double[k][], centredStates = new double[k][];
         control.plan((double) modelFolds * 2 * k * iterations + ENSEMBLE * iterations);
         int foldsRun = 0;
-        try (Model model = spec.build(shape)) {
+        try (Model model = Models.build(spec, shape)) {
             model.evaluation(evaluation(shape, spec.ranksFor(shape), trainCount));
             for (int f = 0; f < modelFolds && !control.stopped(); f++, foldsRun++) {
                 try (Folds.Fold fold = folds.fold(selectAt, selectY, f)) {
@@ -584,7 +585,7 @@ final class AutoCompletion {
      * ranks 15 took a quarter of that.
      */
     private static double denseCost(Shape shape, int[] ranks, int observed) {
-        try (Model probe = Tucker.shallow().ranks(ranks).build(shape)) {
+        try (Model probe = Models.build(Tucker.shallow().ranks(ranks), shape)) {
             probe.evaluation(Evaluation.DENSE);
             long needed = probe.bufferBytes(observed) + FitMemory.ofDefault(shape, observed).bytes();
             if (needed > OffHeapMemory.available()) {
@@ -596,7 +597,7 @@ final class AutoCompletion {
 
     /** The model's estimated sampled step ({@link Model#sampledWork}). */
     private static double sampledCost(Shape shape, int[] ranks, int observed) {
-        try (Model probe = Tucker.shallow().ranks(ranks).build(shape)) {
+        try (Model probe = Models.build(Tucker.shallow().ranks(ranks), shape)) {
             return probe.sampledWork(observed);
         }
     }

@@ -1,11 +1,10 @@
 package deeptensor;
 
 import deeptensor.model.ModelSpec;
-import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
-import deeptensor.train.Trainer;
-import deeptensor.train.TrainingListener;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.Trainer;
 import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Tensor;
 import java.util.Objects;
 
@@ -18,21 +17,21 @@ import java.util.Objects;
  * <pre>{@code
  * // Half the entries of x[i][j][k] = (i + 1)·(j + 1) + k, a tensor of multilinear rank (2, 2, 2).
  * Shape shape = Shape.of(10, 10, 10);
- * List<int[]> where = new ArrayList<>();
+ * List<Integer> where = new ArrayList<>();      // i, j, k of each observed entry, one after another
  * List<Double> what = new ArrayList<>();
  * for (int i = 0; i < 10; i++) {
  *     for (int j = 0; j < 10; j++) {
  *         for (int k = 0; k < 10; k++) {
  *             if ((i + 2 * j + 3 * k) % 2 == 0) {
- *                 where.add(new int[] {i, j, k});
+ *                 where.addAll(List.of(i, j, k));
  *                 what.add((i + 1.0) * (j + 1) + k);
  *             }
  *         }
  *     }
  * }
- * try (Coordinates at = Coordinates.of(shape, where.toArray(int[][]::new));
- *      Tensor values = Tensor.of(what.stream().mapToDouble(Double::doubleValue).toArray(), what.size());
- *      CompletionResult result = Completion.of(at, values).seed(7).fit()) {
+ * try (Observations observed = Observations.of(shape, where.stream().mapToInt(Integer::intValue).toArray(),
+ *                                               what.stream().mapToDouble(Double::doubleValue).toArray());
+ *      CompletionResult result = Completion.of(observed).seed(7).fit()) {
  *     Tensor completed = result.completed();      // 10×10×10, every entry filled in
  *     System.out.println(result.report());        // errors, ranks found, steps, time
  * }
@@ -61,7 +60,7 @@ import java.util.Objects;
  *       chosen with the seed.</li>
  *   <li>Builds the model and initializes it so that the model tensor starts with entries of RMS
  *       {@link #initScale} (default 1e-8) times the data's, the same at every depth.</li>
- *   <li>Trains it with the optimizer ({@link #optimizer}, default Adam with learning rate 3e-3), full
+ *   <li>Trains it with Adam (learning rate {@link #learningRate}, default 3e-3), full
  *       batch unless {@link #batchSize} is set, for at most {@link #maxSteps} steps (default 10 000), keeping
  *       the parameters with the best validation loss (checked every 50 steps; early stop after
  *       {@link #patience} checks without improvement, default 40).</li>
@@ -85,7 +84,6 @@ public final class Completion {
      * checks every setting (one set of checks and messages for both APIs).
      */
     private final Trainer training = new Trainer().optimizer(Optimizer.adam(3e-3)).checkEvery(50);
-    private Initializer initializer;
     private double initScale = 1e-8;
     private long maxSteps = 10_000;
     private double validationFraction = 0.1;
@@ -100,9 +98,10 @@ public final class Completion {
 
     /**
      * A completion of the tensor whose observed entries are at {@code at} (which carries the shape)
-     * with the given values, one per coordinate. The inputs are read, not kept or closed.
+     * with the given values, one per coordinate; the same checks as {@link Observations}. The
+     * inputs are read, not kept or closed.
      */
-    public static Completion of(Coordinates at, Tensor values) {
+    static Completion of(Coordinates at, Tensor values) {
         Objects.requireNonNull(at, "observed coordinates");
         Objects.requireNonNull(values, "observed values");
         if (values.order() != 1 || values.dim(0) != at.count()) {
@@ -152,13 +151,13 @@ public final class Completion {
      * A completion of the tensor whose observed entries are {@code observed} (for example read by
      * {@code deeptensor.io.TensorFiles.readObservations}). The observations are read, not kept or closed.
      */
-    public static Completion of(deeptensor.tensor.Observations observed) {
+    public static Completion of(Observations observed) {
         Objects.requireNonNull(observed, "observations");
         return of(observed.coordinates(), observed.values());
     }
 
     private static int[] index(Coordinates at, int e) {
-        int[] index = new int[at.order()];
+        int[] index = new int[at.shape().order()];
         for (int n = 0; n < index.length; n++) {
             index[n] = at.index(e, n);
         }
@@ -177,15 +176,12 @@ public final class Completion {
         return this;
     }
 
-    /** The optimizer (default Adam, learning rate 3e-3). */
-    public Completion optimizer(Optimizer optimizer) {
-        training.optimizer(optimizer);
-        return this;
-    }
-
-    /** An explicit initializer, overriding {@link #initScale}. */
-    public Completion initializer(Initializer initializer) {
-        this.initializer = Objects.requireNonNull(initializer, "initializer");
+    /**
+     * The learning rate of the Adam optimizer that trains an explicit model (default 3e-3; the
+     * values are scaled to RMS 1 first, so the default does not depend on the data's units).
+     */
+    public Completion learningRate(double rate) {
+        training.optimizer(Optimizer.adam(rate));
         return this;
     }
 
@@ -239,12 +235,6 @@ public final class Completion {
         return this;
     }
 
-    /** Calls {@code listener} every {@code every} steps (progress bars, logging); listeners add up. */
-    public Completion listener(int every, TrainingListener listener) {
-        training.listener(every, listener);
-        return this;
-    }
-
     /**
      * A wall-time budget for the whole fit (default none). When it runs out the fit stops at the next
      * step and finishes with the best state found so far; the report says so
@@ -280,7 +270,7 @@ public final class Completion {
         }
         // A copy per fit: the run adds its own progress listener and must not keep it for the next fit.
         Trainer trainer = training.copy().patience(validationFraction > 0 ? patience : 0);
-        return new CompletionRun(at, values, spec, seed, initializer, initScale, validationFraction, trainer, maxSteps, maxTime, progress)
+        return new CompletionRun(at, values, spec, seed, initScale, validationFraction, trainer, maxSteps, maxTime, progress)
                 .run();
     }
 }

@@ -2,7 +2,7 @@ package deeptensor;
 
 import deeptensor.internal.ScratchPool;
 import deeptensor.io.FormatException;
-import deeptensor.model.Factorization;
+import deeptensor.internal.model.Factorization;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -95,13 +95,97 @@ public final class CompletionModel implements AutoCloseable {
     }
 
     /**
-     * A model that is exactly {@code factors}: no scaling, no mean structure. For serving a
-     * factorization trained elsewhere (another process, another framework) with the same API and
-     * file format as a fitted one. Takes ownership of {@code factors}: closing the model closes it.
+     * A model that is exactly the CP factorization {@code W[i] = Σ_r Π_n Uⁿ[iₙ, r]} of the given
+     * factor matrices {@code Uⁿ} ({@code dₙ × R}, one per mode, the same {@code R}): for serving
+     * factors trained elsewhere (another process, another framework) with the same API and file
+     * format as a fitted model. The factors are copied; close the model to release the copy.
+     *
+     * <pre>{@code
+     * try (Tensor a = Tensor.matrix(new double[][] {{1, 0}, {0, 1}, {1, 1}});   // 3 × 2
+     *      Tensor b = Tensor.matrix(new double[][] {{2, 1}, {1, 2}});           // 2 × 2
+     *      CompletionModel model = CompletionModel.ofCp(a, b)) {
+     *     double w = model.predict(2, 1);   // a[2,0]·b[1,0] + a[2,1]·b[1,1] = 1 + 2 = 3
+     * }
+     * }</pre>
      */
-    public static CompletionModel of(Factorization factors) {
-        Objects.requireNonNull(factors, "factors");
-        return of(factors.shape(), 1.0, factors, factors.kind() + " ranks " + Arrays.toString(factors.ranks()));
+    public static CompletionModel ofCp(Tensor... factors) {
+        int order = requireBlocks("CP", factors, "factor matrices");
+        int rank = factors[0].cols();
+        int[] dims = new int[order];
+        for (int n = 0; n < order; n++) {
+            requireShape("CP factor " + (n + 1), factors[n], factors[n].order() == 2 ? factors[n].rows() : -1, rank);
+            dims[n] = factors[n].rows();
+        }
+        return ofPlain(Factorization.Kind.CP, Shape.of(dims), new int[] {rank}, null, factors);
+    }
+
+    /**
+     * A model that is exactly the Tucker factorization {@code W = G ×₁ U¹ ⋯ ×_N Uᴺ} of the core
+     * {@code G} ({@code r₁ × ⋯ × r_N}) and the factor matrices {@code Uⁿ} ({@code dₙ × rₙ}). Copied,
+     * as {@link #ofCp}.
+     */
+    public static CompletionModel ofTucker(Tensor core, Tensor... factors) {
+        Objects.requireNonNull(core, "Tucker core");
+        int order = requireBlocks("Tucker", factors, "factor matrices");
+        if (core.order() != order) {
+            throw new IllegalArgumentException("a Tucker core for " + order + " factor matrices needs order " + order + ", got shape "
+                    + core.shape());
+        }
+        int[] dims = new int[order];
+        for (int n = 0; n < order; n++) {
+            requireShape("Tucker factor " + (n + 1), factors[n], factors[n].order() == 2 ? factors[n].rows() : -1, core.dim(n));
+            dims[n] = factors[n].rows();
+        }
+        return ofPlain(Factorization.Kind.TUCKER, Shape.of(dims), core.shape().dims(), core, factors);
+    }
+
+    /**
+     * A model that is exactly the tensor train {@code W[i] = G₁[:, i₁, :] ⋯ G_N[:, i_N, :]} of the
+     * cores {@code Gₖ} ({@code rₖ × dₖ × rₖ₊₁}, with {@code r₁ = r_{N+1} = 1}). Copied, as {@link #ofCp}.
+     */
+    public static CompletionModel ofTensorTrain(Tensor... cores) {
+        int order = requireBlocks("tensor-train", cores, "cores");
+        int[] dims = new int[order];
+        int[] ranks = new int[order + 1];
+        ranks[0] = 1;
+        for (int k = 0; k < order; k++) {
+            if (cores[k].order() != 3) {
+                throw new IllegalArgumentException("tensor-train core " + (k + 1) + " must have order 3 (r × d × r'), got shape "
+                        + cores[k].shape());
+            }
+            if (cores[k].dim(0) != ranks[k]) {
+                throw new IllegalArgumentException("tensor-train core " + (k + 1) + " of shape " + cores[k].shape() + " must start with rank "
+                        + ranks[k] + (k == 0 ? " (the first core's left rank is 1)" : " (the previous core's right rank)"));
+            }
+            dims[k] = cores[k].dim(1);
+            ranks[k + 1] = cores[k].dim(2);
+        }
+        if (ranks[order] != 1) {
+            throw new IllegalArgumentException("the last tensor-train core's right rank must be 1, got shape " + cores[order - 1].shape());
+        }
+        return ofPlain(Factorization.Kind.TENSOR_TRAIN, Shape.of(dims), ranks, null, cores);
+    }
+
+    private static int requireBlocks(String kind, Tensor[] blocks, String what) {
+        Objects.requireNonNull(blocks, what);
+        if (blocks.length < 2) {
+            throw new IllegalArgumentException("a " + kind + " model needs at least two " + what + " (one per mode), got " + blocks.length);
+        }
+        for (int n = 0; n < blocks.length; n++) {
+            Objects.requireNonNull(blocks[n], what + " " + (n + 1));
+        }
+        return blocks.length;
+    }
+
+    private static void requireShape(String what, Tensor block, int rows, int cols) {
+        if (block.order() != 2 || block.dim(1) != cols || rows < 1) {
+            throw new IllegalArgumentException(what + " must be a matrix with " + cols + " columns, got shape " + block.shape());
+        }
+    }
+
+    private static CompletionModel ofPlain(Factorization.Kind kind, Shape shape, int[] ranks, Tensor core, Tensor[] blocks) {
+        Factorization factors = Factorization.ofFactors(kind, shape, ranks, core, blocks);
+        return of(shape, 1.0, factors, kind + " ranks " + Arrays.toString(ranks));
     }
 
     /** One factorization, times {@code scale}; takes ownership of {@code factors} (closed if this fails). */

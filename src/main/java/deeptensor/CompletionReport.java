@@ -1,13 +1,13 @@
 package deeptensor;
 
-import deeptensor.metrics.ComponentNorms;
-import deeptensor.metrics.UnfoldingSpectra;
-import deeptensor.model.CpModel;
-import deeptensor.model.Model;
-import deeptensor.model.TuckerModel;
+import deeptensor.internal.metrics.ComponentNorms;
+import deeptensor.internal.metrics.UnfoldingSpectra;
+import deeptensor.internal.model.CpModel;
+import deeptensor.internal.model.Model;
+import deeptensor.internal.model.TuckerModel;
 import deeptensor.train.StopReason;
-import deeptensor.train.TrainingResult;
-import deeptensor.linalg.ModeSpectra;
+import deeptensor.internal.train.TrainingResult;
+import deeptensor.internal.linalg.ModeSpectra;
 import deeptensor.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +37,7 @@ import java.util.Objects;
  * @param structureRanks      model-specific ranks: CP, one value, the number of significant components;
  *                            tensor train, the numerical ranks of the TT unfoldings of the completed
  *                            tensor; Tucker, none (its multilinear ranks are {@code modeRanks}; see
- *                            {@link deeptensor.metrics.CoreSlices} for the core-slice measures)
+ *                            {@link deeptensor.internal.metrics.CoreSlices} for the core-slice measures)
  * @param structureName       what {@code structureRanks} count: "significant components" (CP), "TT ranks"
  *                            (tensor train), or empty when there are none
  * @param observed            number of observed entries (training and validation)
@@ -124,7 +124,7 @@ public record CompletionReport(String model, long steps, StopReason stopReason, 
     }
 
     /** Relative threshold of the numerical ranks. */
-    public static final double RANK_THRESHOLD = 1e-2;
+    static final double RANK_THRESHOLD = 1e-2;
 
     static CompletionReport of(Model model, Tensor completed, TrainingResult training, double scale, double trainMeanSquare,
                                double validationMeanSquare, int observed, long seed, List<Candidate> candidates) {

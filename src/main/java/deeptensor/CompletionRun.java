@@ -1,13 +1,15 @@
 package deeptensor;
 
-import deeptensor.model.Model;
+import deeptensor.internal.train.Split;
+import deeptensor.internal.model.Models;
+import deeptensor.internal.model.Model;
 import deeptensor.model.ModelSpec;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Observations;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
-import deeptensor.train.Trainer;
-import deeptensor.train.TrainingResult;
+import deeptensor.internal.train.Initializer;
+import deeptensor.internal.train.Trainer;
+import deeptensor.internal.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -19,7 +21,6 @@ final class CompletionRun {
     private final Tensor values;
     private final ModelSpec spec;
     private final long seed;
-    private final Initializer initializer;
     private final double initScale;
     private final double validationFraction;
     private final Trainer trainer;
@@ -27,7 +28,7 @@ final class CompletionRun {
     private final java.time.Duration maxTime;
     private final CompletionListener progress;
 
-    CompletionRun(Coordinates at, Tensor values, ModelSpec spec, long seed, Initializer initializer, double initScale,
+    CompletionRun(Coordinates at, Tensor values, ModelSpec spec, long seed, double initScale,
                   double validationFraction, Trainer trainer, long maxSteps, java.time.Duration maxTime, CompletionListener progress) {
         this.maxSteps = maxSteps;
         this.maxTime = maxTime;
@@ -36,7 +37,6 @@ final class CompletionRun {
         this.values = values;
         this.spec = spec;
         this.seed = seed;
-        this.initializer = initializer;
         this.initScale = initScale;
         this.validationFraction = validationFraction;
         this.trainer = trainer;
@@ -49,16 +49,16 @@ final class CompletionRun {
         long initSeed = seeds.nextLong(), splitSeed = seeds.nextLong(), batchSeed = seeds.nextLong();
         double rms = rms(values);
         double scale = rms > 0 ? rms : 1;
-        try (Model model = spec.build(at.shape())) {
+        try (Model model = Models.build(spec, at.shape())) {
             FitMemory.ofModel(model, at.count(), validationFraction).requireAvailable(model.usesDense(at.count())
                     ? "use sampled evaluation (Evaluation.SAMPLED), lower the ranks, or raise -XX:MaxDirectMemorySize"
                     : "lower the ranks or the depth, or raise -XX:MaxDirectMemorySize");
             try (Observations observed = Observations.of(at, values);
-                 Observations.Split split = observed.split(validationFraction, splitSeed)) {
+                 Split split = Split.of(observed, validationFraction, splitSeed)) {
                 // The split's parts are copies owned here: scale them in place (dividing commutes with the split).
                 divide(split.train().values(), scale);
                 divide(split.validation().values(), scale);
-                Initializer init = initializer != null ? initializer : Initializer.endToEndWithRms(model, initScale);
+                Initializer init = Initializer.endToEndWithRms(model, initScale);
                 init.initialize(model, initSeed);
                 if (progress != null) {
                     double validationMeanSquare = split.validation().count() > 0 ? meanSquare(split.validation().values()) : Double.NaN;

@@ -1,6 +1,6 @@
 package deeptensor;
 
-import deeptensor.model.Model;
+import deeptensor.internal.model.Model;
 import deeptensor.tensor.OffHeapMemory;
 import deeptensor.tensor.Shape;
 import java.util.ArrayList;

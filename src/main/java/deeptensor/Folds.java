@@ -53,7 +53,7 @@ final class Folds {
                 held++;
             }
         }
-        int order = at.order(), train = assignment.length - held;
+        int order = at.shape().order(), train = assignment.length - held;
         int[] trainIndex = new int[train * order], heldIndex = new int[held * order];
         double[] trainValues = new double[train], heldValues = new double[held];
         for (int e = 0, t = 0, h = 0; e < assignment.length; e++) {

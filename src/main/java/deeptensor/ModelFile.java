@@ -2,7 +2,7 @@ package deeptensor;
 
 import deeptensor.internal.AtomicFiles;
 import deeptensor.io.FormatException;
-import deeptensor.model.Factorization;
+import deeptensor.internal.model.Factorization;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package deeptensor;
 
-import deeptensor.model.Batch;
-import deeptensor.model.Model;
+import deeptensor.internal.model.Batch;
+import deeptensor.internal.model.Model;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Tensor;
 import java.lang.foreign.MemorySegment;

@@ -1,8 +1,8 @@
 package deeptensor;
 
-import deeptensor.model.Batch;
-import deeptensor.model.Model;
-import deeptensor.model.TuckerModel;
+import deeptensor.internal.model.Batch;
+import deeptensor.internal.model.Model;
+import deeptensor.internal.model.TuckerModel;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;

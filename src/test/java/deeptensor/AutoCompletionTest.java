@@ -104,7 +104,7 @@ class AutoCompletionTest {
         for (int r : ranks) {
             assertTrue(r >= 8, java.util.Arrays.toString(ranks));
         }
-        assertEquals(deeptensor.model.Evaluation.DENSE, AutoCompletion.evaluation(shape, ranks, 2_160_000));
+        assertEquals(deeptensor.internal.model.Evaluation.DENSE, AutoCompletion.evaluation(shape, ranks, 2_160_000));
         // The real tensors of docs/accuracy.md keep their ranks.
         assertEquals("[64, 64, 3]", java.util.Arrays.toString(AutoCompletion.ranks(Shape.of(256, 256, 3), 15_729)));
         assertEquals("[24, 64, 64]", java.util.Arrays.toString(AutoCompletion.ranks(Shape.of(24, 100, 152), 29_184)));

@@ -132,24 +132,29 @@ class CompletionModelTest {
     }
 
     /**
-     * A factorization made outside a fit serves exactly what it evaluates, survives a round trip,
-     * and belongs to the model afterwards (closing the model closes it).
+     * Factors made outside a fit serve exactly what their factorization evaluates and survive a
+     * round trip; the model holds a copy (the caller's tensors stay theirs).
      */
     @Test
     void aFactorizationMadeElsewhereServesWhatItEvaluates() throws IOException {
         Shape shape = Shape.of(7, 5, 6);
         int[][] ranks = {{4}, {3, 5, 2}, {1, 3, 4, 1}};
-        deeptensor.model.Factorization.Kind[] kinds = deeptensor.model.Factorization.Kind.values();
+        deeptensor.internal.model.Factorization.Kind[] kinds = deeptensor.internal.model.Factorization.Kind.values();
         for (int k = 0; k < kinds.length; k++) {
-            long count = deeptensor.model.Factorization.valueCount(kinds[k], shape, ranks[k]);
+            long count = deeptensor.internal.model.Factorization.valueCount(kinds[k], shape, ranks[k]);
             try (Tensor values = Tensor.gaussian(k, 1.0, (int) count);
                  Coordinates all = everyEntry(shape);
                  Tensor direct = Tensor.zeros(all.count());
                  Tensor served = Tensor.zeros(all.count());
                  Tensor reloaded = Tensor.zeros(all.count())) {
-                deeptensor.model.Factorization factors = deeptensor.model.Factorization.of(kinds[k], shape, ranks[k], values);
+                deeptensor.internal.model.Factorization factors = deeptensor.internal.model.Factorization.of(kinds[k], shape, ranks[k], values);
                 factors.evaluate(all, direct);
-                try (CompletionModel model = CompletionModel.of(factors)) {
+                Tensor[] blocks = factors.blocks();
+                try (CompletionModel model = switch (kinds[k]) {
+                    case CP -> CompletionModel.ofCp(blocks);
+                    case TUCKER -> CompletionModel.ofTucker(factors.core(), blocks);
+                    case TENSOR_TRAIN -> CompletionModel.ofTensorTrain(blocks);
+                }) {
                     model.predict(all, served);
                     assertArrayEquals(direct.toArray(), served.toArray(), 0.0, kinds[k] + ": the model is the factorization");
                     assertTrue(model.describe().startsWith(kinds[k].toString()), model.describe());
@@ -160,8 +165,33 @@ class CompletionModelTest {
                         assertArrayEquals(direct.toArray(), reloaded.toArray(), 0.0, kinds[k] + ": after a round trip");
                     }
                 }
-                assertThrows(IllegalStateException.class, () -> factors.at(0, 0, 0), kinds[k] + ": closed with its model");
+                factors.close();
             }
+        }
+    }
+
+    /** Factors that do not fit together are refused with the shape that is wrong, and nothing is kept. */
+    @Test
+    void mismatchedFactorsAreRefused() {
+        try (Tensor a = Tensor.zeros(3, 2); Tensor b = Tensor.zeros(4, 3); Tensor vector = Tensor.zeros(4);
+             Tensor core = Tensor.zeros(2, 2); Tensor tt1 = Tensor.zeros(1, 3, 2); Tensor tt2 = Tensor.zeros(3, 4, 1)) {
+            assertThrows(IllegalArgumentException.class, () -> CompletionModel.ofCp(a, b), "ranks 2 and 3");
+            assertThrows(IllegalArgumentException.class, () -> CompletionModel.ofCp(a, vector), "a vector is no factor");
+            assertThrows(IllegalArgumentException.class, () -> CompletionModel.ofCp(a), "one mode");
+            assertThrows(IllegalArgumentException.class, () -> CompletionModel.ofTucker(core, a, b), "core 2×2, factor ranks 2 and 3");
+            assertThrows(IllegalArgumentException.class, () -> CompletionModel.ofTensorTrain(tt1, tt2), "bond 2 against 3");
+            assertThrows(NullPointerException.class, () -> CompletionModel.ofCp(a, null));
+        }
+    }
+
+    /** The Javadoc example of {@link CompletionModel#ofCp}, run. */
+    @Test
+    void theCpExampleGivesWhatItSays() {
+        try (Tensor a = Tensor.matrix(new double[][] {{1, 0}, {0, 1}, {1, 1}});
+             Tensor b = Tensor.matrix(new double[][] {{2, 1}, {1, 2}});
+             CompletionModel model = CompletionModel.ofCp(a, b)) {
+            assertEquals(3.0, model.predict(2, 1), 0.0);
+            assertEquals(model.predict(0, 0), 2.0, 0.0);
         }
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import deeptensor.metrics.CompletionErrors;
+import deeptensor.internal.metrics.CompletionErrors;
 import deeptensor.model.CP;
 import deeptensor.model.TensorTrain;
 import deeptensor.model.Tucker;
@@ -110,10 +110,10 @@ class CompletionTest {
     }
 
     private static int[] flatIndexes(deeptensor.tensor.Coordinates at) {
-        int[] flat = new int[at.count() * at.order()];
+        int[] flat = new int[at.count() * at.shape().order()];
         for (int e = 0; e < at.count(); e++) {
-            for (int n = 0; n < at.order(); n++) {
-                flat[e * at.order() + n] = at.index(e, n);
+            for (int n = 0; n < at.shape().order(); n++) {
+                flat[e * at.shape().order() + n] = at.index(e, n);
             }
         }
         return flat;

@@ -1,19 +1,20 @@
 package deeptensor;
 
+import deeptensor.internal.model.Models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import deeptensor.model.Batch;
+import deeptensor.internal.model.Batch;
 import deeptensor.model.CP;
-import deeptensor.model.Evaluation;
-import deeptensor.model.Model;
+import deeptensor.internal.model.Evaluation;
+import deeptensor.internal.model.Model;
 import deeptensor.model.TensorTrain;
 import deeptensor.model.Tucker;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.OffHeapMemory;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
+import deeptensor.internal.train.Initializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,14 +53,14 @@ class FitMemoryTest {
     void bufferBytesAreWhatTheFirstGradientAndReconstructionAllocate() {
         Shape shape = Shape.of(9, 7, 5);
         List<Model> models = List.of(
-                Tucker.shallow().ranks(3, 4, 2).build(shape).evaluation(Evaluation.DENSE),
-                Tucker.shallow().ranks(3, 4, 2).build(shape).evaluation(Evaluation.SAMPLED),
-                Tucker.deep(2).ranks(5, 5, 5).build(shape).evaluation(Evaluation.DENSE),
-                CP.shallow().rank(3).build(shape).evaluation(Evaluation.DENSE),
-                CP.shallow().rank(3).build(shape).evaluation(Evaluation.SAMPLED),
-                TensorTrain.shallow().ranks(1, 3, 2, 1).build(shape).evaluation(Evaluation.DENSE),
-                TensorTrain.shallow().ranks(1, 3, 2, 1).build(shape).evaluation(Evaluation.SAMPLED),
-                TensorTrain.shallow().ranks(1, 3, 4, 2, 1).build(Shape.of(3, 4, 5, 2)).evaluation(Evaluation.DENSE));
+                Models.build(Tucker.shallow().ranks(3, 4, 2), shape).evaluation(Evaluation.DENSE),
+                Models.build(Tucker.shallow().ranks(3, 4, 2), shape).evaluation(Evaluation.SAMPLED),
+                Models.build(Tucker.deep(2).ranks(5, 5, 5), shape).evaluation(Evaluation.DENSE),
+                Models.build(CP.shallow().rank(3), shape).evaluation(Evaluation.DENSE),
+                Models.build(CP.shallow().rank(3), shape).evaluation(Evaluation.SAMPLED),
+                Models.build(TensorTrain.shallow().ranks(1, 3, 2, 1), shape).evaluation(Evaluation.DENSE),
+                Models.build(TensorTrain.shallow().ranks(1, 3, 2, 1), shape).evaluation(Evaluation.SAMPLED),
+                Models.build(TensorTrain.shallow().ranks(1, 3, 4, 2, 1), Shape.of(3, 4, 5, 2)).evaluation(Evaluation.DENSE));
         for (Model model : models) {
             try (model; Coordinates at = randomEntries(model.shape(), 40, 3); Tensor targets = Tensor.gaussian(4, 1.0, 40);
                  Batch batch = new Batch(at, targets)) {

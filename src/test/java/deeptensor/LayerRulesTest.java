@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The layer table of docs/design.md, enforced on the sources: every package of the library may
  * refer only to the packages its row allows, there is no cycle, and nothing outside
- * {@code deeptensor.kernel.simd} names a Vector API type. A reference is an import or a fully
+ * {@code deeptensor.internal.kernel.simd} names a Vector API type. A reference is an import or a fully
  * qualified name in code; comments and string literals do not count (the kernel provider loads the
  * SIMD kernels by name on purpose, after checking the module is there).
  *
@@ -31,26 +31,30 @@ class LayerRulesTest {
 
     private static final Path SOURCES = Path.of("src/main/java");
 
-    private static final Set<String> BELOW_MODELS = Set.of("deeptensor.internal", "deeptensor.tensor", "deeptensor.kernel",
-            "deeptensor.linalg", "deeptensor.io");
+    /** The algebra every model stands on: tensors, shared helpers, kernels, linear algebra and files. */
+    private static final Set<String> BELOW_MODELS = Set.of("deeptensor.tensor", "deeptensor.train", "deeptensor.internal",
+            "deeptensor.internal.kernel", "deeptensor.kernel", "deeptensor.internal.linalg", "deeptensor.io");
 
-    /** Package → the library packages it may refer to (the "may import" column of docs/design.md). */
+    /** Package → the library packages it may refer to (the "may import" column of docs/design.md), bottom layer first. */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-            Map.entry("deeptensor.internal", Set.of()),
             Map.entry("deeptensor.tensor", Set.of()),
-            Map.entry("deeptensor.kernel.internal", Set.of("deeptensor.tensor")),
-            Map.entry("deeptensor.kernel", Set.of("deeptensor.tensor", "deeptensor.kernel.internal")),
-            Map.entry("deeptensor.kernel.simd", Set.of("deeptensor.tensor", "deeptensor.kernel", "deeptensor.kernel.internal")),
-            Map.entry("deeptensor.linalg", Set.of("deeptensor.tensor", "deeptensor.kernel")),
-            Map.entry("deeptensor.io", Set.of("deeptensor.tensor", "deeptensor.kernel", "deeptensor.internal")),
-            Map.entry("deeptensor.model", BELOW_MODELS),
-            Map.entry("deeptensor.train", union(BELOW_MODELS, "deeptensor.model")),
-            Map.entry("deeptensor.metrics", union(BELOW_MODELS, "deeptensor.model", "deeptensor.train")),
-            Map.entry("deeptensor", union(BELOW_MODELS, "deeptensor.model", "deeptensor.train", "deeptensor.metrics")),
-            Map.entry("deeptensor.experiments", union(BELOW_MODELS, "deeptensor.model", "deeptensor.train", "deeptensor.metrics",
-                    "deeptensor")),
-            Map.entry("deeptensor.cli", union(BELOW_MODELS, "deeptensor.model", "deeptensor.train", "deeptensor.metrics",
-                    "deeptensor", "deeptensor.experiments")));
+            Map.entry("deeptensor.train", Set.of()),
+            Map.entry("deeptensor.internal", Set.of("deeptensor.tensor")),
+            Map.entry("deeptensor.internal.kernel", Set.of("deeptensor.tensor")),
+            Map.entry("deeptensor.internal.kernel.simd", Set.of("deeptensor.tensor", "deeptensor.internal.kernel")),
+            Map.entry("deeptensor.kernel", Set.of("deeptensor.tensor", "deeptensor.internal.kernel")),
+            Map.entry("deeptensor.internal.linalg", Set.of("deeptensor.tensor", "deeptensor.kernel")),
+            Map.entry("deeptensor.io", Set.of("deeptensor.tensor", "deeptensor.internal")),
+            Map.entry("deeptensor.model", Set.of("deeptensor.tensor", "deeptensor.internal", "deeptensor.internal.kernel", "deeptensor.kernel")),
+            Map.entry("deeptensor.internal.model", union(BELOW_MODELS, "deeptensor.model")),
+            Map.entry("deeptensor.internal.train", union(BELOW_MODELS, "deeptensor.model", "deeptensor.internal.model")),
+            Map.entry("deeptensor.internal.metrics", union(BELOW_MODELS, "deeptensor.model", "deeptensor.internal.model")),
+            Map.entry("deeptensor", union(BELOW_MODELS, "deeptensor.model", "deeptensor.internal.model", "deeptensor.internal.train",
+                    "deeptensor.internal.metrics")),
+            Map.entry("deeptensor.experiments", union(BELOW_MODELS, "deeptensor.model", "deeptensor.internal.model",
+                    "deeptensor.internal.train", "deeptensor.internal.metrics", "deeptensor")),
+            Map.entry("deeptensor.cli", union(BELOW_MODELS, "deeptensor.model", "deeptensor.internal.model", "deeptensor.internal.train",
+                    "deeptensor.internal.metrics", "deeptensor", "deeptensor.experiments")));
 
     private static Set<String> union(Set<String> base, String... more) {
         Set<String> all = new TreeSet<>(base);
@@ -80,8 +84,8 @@ class LayerRulesTest {
                         refs.add(m.group(1));
                     }
                 }
-                if (!pkg.equals("deeptensor.kernel.simd") && code.contains("jdk.incubator.vector")) {
-                    fail(file + " names the Vector API; only deeptensor.kernel.simd may (it loads after the module check)");
+                if (!pkg.equals("deeptensor.internal.kernel.simd") && code.contains("jdk.incubator.vector")) {
+                    fail(file + " names the Vector API; only deeptensor.internal.kernel.simd may (it loads after the module check)");
                 }
             }
         }
@@ -133,8 +137,8 @@ class LayerRulesTest {
     void referencesInCommentsAndStringsDoNotCount() {
         String code = """
                 import deeptensor.tensor.Tensor;
-                /** see {@link deeptensor.train.Trainer} */
-                class X { String s = "deeptensor.kernel.simd.PanamaKernels"; deeptensor.model.Model m; // deeptensor.io.Npy
+                /** see {@link deeptensor.internal.train.Trainer} */
+                class X { String s = "deeptensor.internal.kernel.simd.PanamaKernels"; deeptensor.internal.model.Model m; // deeptensor.io.Npy
                 }
                 """;
         Matcher m = REFERENCE.matcher(NOISE.matcher(code).replaceAll(" "));
@@ -142,6 +146,6 @@ class LayerRulesTest {
         while (m.find()) {
             found.add(m.group(1));
         }
-        assertEquals(Set.of("deeptensor.tensor", "deeptensor.model"), found);
+        assertEquals(Set.of("deeptensor.tensor", "deeptensor.internal.model"), found);
     }
 }

@@ -1,10 +1,11 @@
 package deeptensor;
 
+import deeptensor.internal.model.Models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import deeptensor.model.Tucker;
-import deeptensor.model.TuckerModel;
+import deeptensor.internal.model.TuckerModel;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -68,7 +69,7 @@ class SpectralStartTest {
         }
         try (Coordinates at = Coordinates.ofOffsets(shape, offsets.stream().mapToLong(Long::longValue).toArray());
              Tensor y = Tensor.of(values.stream().mapToDouble(Double::doubleValue).toArray(), values.size());
-             TuckerModel model = Tucker.shallow().ranks(2, 2, 2).build(shape);
+             TuckerModel model = Models.build(Tucker.shallow().ranks(2, 2, 2), shape);
              Tensor completed = Tensor.zeros(shape)) {
             assertTrue(AutoCompletion.thin(model));
             SpectralStart.apply(model, at, y, 1, 7);

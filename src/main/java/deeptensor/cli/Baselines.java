@@ -43,7 +43,7 @@ final class Baselines {
             effects[n] = new double[shape.dim(n)];
             counts[n] = new int[shape.dim(n)];
             for (int e = 0; e < count; e++) {
-                counts[n][observed.index(e, n)]++;
+                counts[n][observed.coordinates().index(e, n)]++;
             }
         }
         double[] residual = new double[count];
@@ -54,7 +54,7 @@ final class Baselines {
             for (int n = 0; n < order; n++) {
                 double[] sums = new double[shape.dim(n)];
                 for (int e = 0; e < count; e++) {
-                    int k = observed.index(e, n);
+                    int k = observed.coordinates().index(e, n);
                     sums[k] += residual[e] + effects[n][k]; // the residual without this mode's effect
                 }
                 double[] updated = new double[shape.dim(n)];
@@ -62,7 +62,7 @@ final class Baselines {
                     updated[k] = counts[n][k] == 0 ? 0 : sums[k] / counts[n][k];
                 }
                 for (int e = 0; e < count; e++) {
-                    int k = observed.index(e, n);
+                    int k = observed.coordinates().index(e, n);
                     residual[e] += effects[n][k] - updated[k];
                 }
                 effects[n] = updated;

@@ -98,7 +98,7 @@ final class CompleteCommand {
     /** Puts the observed values back at the observed entries. */
     static void keepObserved(Observations observed, Tensor completed) {
         for (int e = 0; e < observed.count(); e++) {
-            completed.setFlat(observed.offset(e), observed.value(e));
+            completed.setFlat(observed.coordinates().offset(e), observed.value(e));
         }
     }
 
@@ -113,7 +113,7 @@ final class CompleteCommand {
              Tensor written = fitted.copy()) {
             double low = Double.POSITIVE_INFINITY, high = Double.NEGATIVE_INFINITY;
             for (int e = 0; e < observed.count(); e++) {
-                long at = observed.offset(e);
+                long at = observed.coordinates().offset(e);
                 double value = observed.value(e);
                 residual.setFlat(at, fitted.getFlat(at) - value);
                 low = Math.min(low, value);

@@ -5,7 +5,7 @@ import deeptensor.experiments.Experiment;
 import deeptensor.experiments.ExperimentContext;
 import deeptensor.experiments.Experiments;
 import deeptensor.experiments.Verdict;
-import deeptensor.kernel.KernelProvider;
+import deeptensor.internal.kernel.KernelProvider;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

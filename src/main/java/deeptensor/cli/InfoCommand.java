@@ -2,8 +2,9 @@ package deeptensor.cli;
 
 import deeptensor.io.TensorFile;
 import deeptensor.io.TensorFiles;
-import deeptensor.kernel.KernelProvider;
-import deeptensor.linalg.ModeSpectra;
+import deeptensor.internal.kernel.KernelProvider;
+import deeptensor.internal.linalg.ModeSpectra;
+import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Observations;
 import deeptensor.tensor.Tensor;
 import java.io.IOException;
@@ -129,12 +130,7 @@ final class InfoCommand {
     }
 
     private static String formatLine(TensorFile content) {
-        if (content instanceof TensorFile.Dense dense) {
-            var header = dense.header();
-            return "npy " + header.version() + ", dtype " + header.dtype().descr() + ", "
-                    + (header.fortranOrder() ? "Fortran order" : "C order");
-        }
-        return content.format().name().toLowerCase(Locale.ROOT) + " coordinates";
+        return content.layout();
     }
 
     /** A dense copy to take spectra of. */
@@ -148,12 +144,18 @@ final class InfoCommand {
     /** Sets unobserved entries (NaN in a dense copy, absent in a sparse file) to {@code fill}. */
     private static void fillMissing(Tensor dense, TensorFile content, double fill) {
         if (content instanceof TensorFile.Sparse sparse) {
-            Observations observed = sparse.observations();
-            try (Tensor mask = observed.mask()) {
-                for (long i = 0; i < dense.size(); i++) {
-                    if (mask.getFlat(i) == 0) {
-                        dense.setFlat(i, fill);
-                    }
+            Coordinates at = sparse.observations().coordinates();
+            long[] observed = new long[at.count()];
+            for (int e = 0; e < observed.length; e++) {
+                observed[e] = at.offset(e);
+            }
+            java.util.Arrays.sort(observed);
+            int next = 0;
+            for (long i = 0; i < dense.size(); i++) {
+                if (next < observed.length && observed[next] == i) {
+                    next++;
+                } else {
+                    dense.setFlat(i, fill);
                 }
             }
             return;

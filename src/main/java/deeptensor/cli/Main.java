@@ -57,7 +57,7 @@ public final class Main {
             if (command.equals("complete") || command.equals("demo") || command.equals("predict") || command.equals("experiment")) {
                 applyThreads(words); // read when the kernels load, just below
             }
-            deeptensor.kernel.KernelProvider.kernels(); // a bad -Ddeeptensor.kernels is the user's to fix: exit 2
+            deeptensor.internal.kernel.KernelProvider.kernels(); // a bad -Ddeeptensor.kernels is the user's to fix: exit 2
         } catch (UsageException | IllegalArgumentException | IllegalStateException badSetting) {
             err.println("deeptensor: " + badSetting.getMessage());
             return BAD_INPUT;

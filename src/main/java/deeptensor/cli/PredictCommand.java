@@ -2,7 +2,7 @@ package deeptensor.cli;
 
 import deeptensor.CompletionModel;
 import deeptensor.internal.AtomicFiles;
-import deeptensor.io.CoordinateLists;
+import deeptensor.io.TensorFiles;
 import deeptensor.io.TensorFiles;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Tensor;
@@ -48,7 +48,7 @@ final class PredictCommand {
         int indexBase = CompleteOptions.parseIndexBase(args.value("--index-base"));
         long started = System.nanoTime();
         try (CompletionModel model = CompletionModel.load(modelFile);
-             Coordinates at = CoordinateLists.read(input, model.shape(), indexBase);
+             Coordinates at = TensorFiles.readCoordinates(input, model.shape(), indexBase);
              Tensor values = Tensor.zeros(at.count())) {
             model.predict(at, values);
             if (extension.equals(".npy")) {
@@ -74,7 +74,7 @@ final class PredictCommand {
     /** One line per entry: the indexes in {@code base}, then the value (shortest exact decimal form). */
     private static void writeText(Path output, Coordinates at, Tensor values, int base, boolean csv) throws IOException {
         String separator = csv ? "," : " ";
-        int order = at.order();
+        int order = at.shape().order();
         AtomicFiles.replace(output, channel -> {
             Writer writer = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8), 1 << 16);
             writer.write("# predictions of a deeptensor model; indexes count from " + base + "\n");

@@ -1,7 +1,7 @@
 package deeptensor.experiments;
 
 import deeptensor.kernel.TensorOps;
-import deeptensor.linalg.Svd;
+import deeptensor.internal.linalg.Svd;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;

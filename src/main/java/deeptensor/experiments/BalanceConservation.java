@@ -1,9 +1,9 @@
 package deeptensor.experiments;
 
-import deeptensor.model.CpModel;
-import deeptensor.model.Factor;
+import deeptensor.internal.model.CpModel;
+import deeptensor.internal.model.Factor;
 import deeptensor.model.FactorForm;
-import deeptensor.train.Initializer;
+import deeptensor.internal.train.Initializer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

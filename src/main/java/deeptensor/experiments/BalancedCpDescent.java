@@ -1,12 +1,13 @@
 package deeptensor.experiments;
 
-import deeptensor.model.Batch;
+import deeptensor.internal.model.Models;
+import deeptensor.internal.model.Batch;
 import deeptensor.model.CP;
-import deeptensor.model.CpModel;
+import deeptensor.internal.model.CpModel;
 import deeptensor.model.FactorForm;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
+import deeptensor.internal.train.Initializer;
 import java.util.Arrays;
 
 /**
@@ -60,7 +61,7 @@ final class BalancedCpDescent implements AutoCloseable {
             targets.setFlat(e, truth.getFlat(offsets[e]));
         }
         this.batch = new Batch(at, targets);
-        this.model = CP.shallow().rank(rank).factorForm(form).build(truth.shape());
+        this.model = Models.build(CP.shallow().rank(rank).factorForm(form), truth.shape());
         init.initialize(model, initSeed);
         this.index = new int[observed][order];
         for (int e = 0; e < observed; e++) {

@@ -1,7 +1,7 @@
 package deeptensor.experiments;
 
 import deeptensor.model.FactorForm;
-import deeptensor.train.Initializer;
+import deeptensor.internal.train.Initializer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

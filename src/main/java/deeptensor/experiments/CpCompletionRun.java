@@ -1,13 +1,13 @@
 package deeptensor.experiments;
 
-import deeptensor.metrics.CompletionErrors;
-import deeptensor.metrics.ComponentNorms;
-import deeptensor.model.Batch;
-import deeptensor.model.CpModel;
+import deeptensor.internal.metrics.CompletionErrors;
+import deeptensor.internal.metrics.ComponentNorms;
+import deeptensor.internal.model.Batch;
+import deeptensor.internal.model.CpModel;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Optimizer;
-import deeptensor.train.OptimizerState;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.OptimizerState;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,7 +73,7 @@ final class CpCompletionRun {
             for (int e = 0; e < offsets.length; e++) {
                 targets.setFlat(e, truth.getFlat(offsets[e]));
             }
-            try (Batch batch = new Batch(at, targets); OptimizerState state = optimizer.start(model.parameters().size())) {
+            try (Batch batch = new Batch(at, targets); OptimizerState state = OptimizerState.start(optimizer, model.parameters().size())) {
                 long step = 0;
                 int next = 0;
                 while (next < budgets.length) {

@@ -1,13 +1,14 @@
 package deeptensor.experiments;
 
+import deeptensor.internal.model.Models;
 import deeptensor.model.CP;
-import deeptensor.model.CpModel;
-import deeptensor.model.Evaluation;
+import deeptensor.internal.model.CpModel;
+import deeptensor.internal.model.Evaluation;
 import deeptensor.model.FactorForm;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
+import deeptensor.internal.train.Initializer;
+import deeptensor.internal.train.Optimizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,7 +150,7 @@ final class DeepCpDepthSweep implements Experiment {
     private static List<CpCompletionRun.Outcome> train(int depth, Tensor truth, long[] observed, Optimizer optimizer, double initStd,
                                                        long[] budgets, int logEvery, int seed) {
         FactorForm form = depth == 1 ? FactorForm.direct() : FactorForm.columnChains(depth);
-        try (CpModel model = CP.shallow().rank(COMPONENTS).factorForm(form).build(SHAPE)) {
+        try (CpModel model = Models.build(CP.shallow().rank(COMPONENTS).factorForm(form), SHAPE)) {
             model.evaluation(Evaluation.SAMPLED);
             Initializer.endToEnd(initStd).initialize(model, 620 + seed); // same end-to-end factors at every depth
             return CpCompletionRun.train(model, truth, observed, optimizer, budgets, TOLERANCE, logEvery, 5);

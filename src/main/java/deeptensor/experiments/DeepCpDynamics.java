@@ -1,10 +1,10 @@
 package deeptensor.experiments;
 
-import deeptensor.model.CpModel;
+import deeptensor.internal.model.CpModel;
 import deeptensor.model.FactorForm;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
+import deeptensor.internal.train.Initializer;
 import java.util.function.Consumer;
 
 /**

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  *
  * <p>All layers live in one parameter vector ({@link #parameters()}, {@code L·n²} values, layer
  * {@code j} at offset {@code (j−1)·n²}, row-major), with a gradient vector of the same layout, so that
- * an {@link deeptensor.train.OptimizerState} steps the whole network at once.
+ * an {@link deeptensor.internal.train.OptimizerState} steps the whole network at once.
  */
 final class DeepLinearNetwork implements AutoCloseable {
 

@@ -1,13 +1,13 @@
 package deeptensor.experiments;
 
-import deeptensor.linalg.ModeSpectra;
-import deeptensor.linalg.Svd;
-import deeptensor.metrics.CompletionErrors;
+import deeptensor.internal.linalg.ModeSpectra;
+import deeptensor.internal.linalg.Svd;
+import deeptensor.internal.metrics.CompletionErrors;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Optimizer;
-import deeptensor.train.OptimizerState;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.OptimizerState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -181,7 +181,7 @@ final class DeepMatrixFactorization implements Experiment {
         long start = System.nanoTime();
         Optimizer optimizer = new Optimizer.GroupRmsProp(LEARNING_RATE, 0.99, ARORA_EPSILON);
         try (DeepLinearNetwork network = new DeepLinearNetwork(n, depth);
-             OptimizerState state = optimizer.start(depth * n * n)) {
+             OptimizerState state = OptimizerState.start(optimizer, depth * n * n)) {
             network.initializeGaussian(scale, 3000 + 10L * seed + depth);
             long step = 0;
             double loss;

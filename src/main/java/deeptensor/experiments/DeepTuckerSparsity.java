@@ -1,15 +1,16 @@
 package deeptensor.experiments;
 
-import deeptensor.metrics.CompletionErrors;
-import deeptensor.metrics.CoreSlices;
-import deeptensor.metrics.UnfoldingSpectra;
+import deeptensor.internal.model.Models;
+import deeptensor.internal.metrics.CompletionErrors;
+import deeptensor.internal.metrics.CoreSlices;
+import deeptensor.internal.metrics.UnfoldingSpectra;
 import deeptensor.model.Tucker;
-import deeptensor.model.TuckerModel;
+import deeptensor.internal.model.TuckerModel;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
-import deeptensor.train.Trainer;
-import deeptensor.train.TrainingResult;
+import deeptensor.internal.train.Initializer;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.Trainer;
+import deeptensor.internal.train.TrainingResult;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ final class DeepTuckerSparsity implements Experiment {
                                  CsvTable trajectory,
                                  SvgPlot testPlot) {
         try (AistatsData data = AistatsData.generate(size, rank, HELD_OUT, seed);
-             TuckerModel model = Tucker.deep(depth).build(data.truth.shape());
+             TuckerModel model = Models.build(Tucker.deep(depth), data.truth.shape());
              Tensor completed = Tensor.zeros(data.truth.shape())) {
             Initializer.normMatched(setting.baseStd).initialize(model, seed);
             int m = data.train.count();

@@ -1,19 +1,20 @@
 package deeptensor.experiments;
 
-import deeptensor.metrics.CompletionErrors;
-import deeptensor.metrics.UnfoldingSpectra;
-import deeptensor.model.Evaluation;
-import deeptensor.model.Model;
+import deeptensor.internal.model.Models;
+import deeptensor.internal.metrics.CompletionErrors;
+import deeptensor.internal.metrics.UnfoldingSpectra;
+import deeptensor.internal.model.Evaluation;
+import deeptensor.internal.model.Model;
 import deeptensor.model.TensorTrain;
 import deeptensor.model.Tucker;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Observations;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
-import deeptensor.train.Trainer;
-import deeptensor.train.TrainingResult;
+import deeptensor.internal.train.Initializer;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.Trainer;
+import deeptensor.internal.train.TrainingResult;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,7 +89,7 @@ final class DeepTuckerTrainRanks implements Experiment {
         }
 
         Model build(int depth, Shape shape) {
-            return this == TUCKER ? Tucker.deep(depth).build(shape) : TensorTrain.deep(depth).build(shape);
+            return this == TUCKER ? Models.build(Tucker.deep(depth), shape) : Models.build(TensorTrain.deep(depth), shape);
         }
 
         /** The mean effective rank of the unfoldings this family is about. */

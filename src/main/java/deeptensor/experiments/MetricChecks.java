@@ -1,16 +1,17 @@
 package deeptensor.experiments;
 
+import deeptensor.internal.model.Models;
 import deeptensor.kernel.TensorOps;
-import deeptensor.linalg.ModeSpectra;
-import deeptensor.linalg.Svd;
-import deeptensor.metrics.ComponentNorms;
-import deeptensor.metrics.UnfoldingSpectra;
+import deeptensor.internal.linalg.ModeSpectra;
+import deeptensor.internal.linalg.Svd;
+import deeptensor.internal.metrics.ComponentNorms;
+import deeptensor.internal.metrics.UnfoldingSpectra;
 import deeptensor.model.CP;
-import deeptensor.model.CpModel;
-import deeptensor.model.Factor;
+import deeptensor.internal.model.CpModel;
+import deeptensor.internal.model.Factor;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
+import deeptensor.internal.train.Initializer;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -133,7 +134,7 @@ final class MetricChecks implements Experiment {
             }
             double worst = 0;
             for (int n = 0; n < order; n++) {
-                double[] slices = deeptensor.model.TuckerModel.sliceNorms(core, n);
+                double[] slices = deeptensor.internal.model.TuckerModel.sliceNorms(core, n);
                 for (int i = 0; i < shape.dim(n); i++) {
                     double s = i < spectra[n].length ? spectra[n][i] : 0;
                     worst = Math.max(worst, Math.abs(slices[i] - s) / spectra[n][0]);
@@ -149,7 +150,7 @@ final class MetricChecks implements Experiment {
     }
 
     private static double componentNormError(Shape shape, int rank, int depth, long seed) {
-        try (CpModel model = (depth == 1 ? CP.shallow() : CP.deep(depth)).rank(rank).build(shape)) {
+        try (CpModel model = Models.build((depth == 1 ? CP.shallow() : CP.deep(depth)).rank(rank), shape)) {
             Initializer.gaussian(0.5).initialize(model, seed);
             double[] norms = new double[rank];
             model.componentNorms(norms);

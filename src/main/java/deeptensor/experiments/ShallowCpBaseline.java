@@ -1,12 +1,13 @@
 package deeptensor.experiments;
 
+import deeptensor.internal.model.Models;
 import deeptensor.model.CP;
-import deeptensor.model.CpModel;
-import deeptensor.model.Evaluation;
+import deeptensor.internal.model.CpModel;
+import deeptensor.internal.model.Evaluation;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
+import deeptensor.internal.train.Initializer;
+import deeptensor.internal.train.Optimizer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -83,7 +84,7 @@ final class ShallowCpBaseline implements Experiment {
                 for (int s = 0; s < INIT_STDS.length; s++) {
                     double std = INIT_STDS[s];
                     CpCompletionRun.Outcome outcome;
-                    try (CpModel model = CP.shallow().rank(size.components).build(shape)) {
+                    try (CpModel model = Models.build(CP.shallow().rank(size.components), shape)) {
                         model.evaluation(Evaluation.SAMPLED); // m ≪ size: the gather is cheaper than a dense pass
                         Initializer.gaussian(std).initialize(model, 420 + seed);
                         outcome = CpCompletionRun.train(model, truth, observed, Optimizer.groupRmsProp(1e-2), size.maxSteps, tolerance,

@@ -26,7 +26,7 @@ import java.util.Locale;
  * Errors are {@link FormatException}s naming the file and the line (or byte). Lines are bounded in
  * length; memory grows with the number of entries only.
  */
-public final class CoordinateLists {
+final class CoordinateLists {
 
     private CoordinateLists() {
     }

@@ -19,7 +19,7 @@ public enum FileFormat {
     }
 
     /** The extension, with its dot, in lower case. */
-    public String extension() {
+    String extension() {
         return extension;
     }
 

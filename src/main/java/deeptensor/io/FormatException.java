@@ -50,7 +50,7 @@ public final class FormatException extends IOException {
     }
 
     /** A problem at a byte offset, caused by another exception (kept as the cause). */
-    public static FormatException atByte(Path file, long offset, String problem, Throwable cause) {
+    static FormatException atByte(Path file, long offset, String problem, Throwable cause) {
         return new FormatException(file, Position.BYTE, offset, problem, cause);
     }
 
@@ -60,7 +60,7 @@ public final class FormatException extends IOException {
     }
 
     /** A problem on a line (1-based), caused by another exception (kept as the cause). */
-    public static FormatException atLine(Path file, long line, String problem, Throwable cause) {
+    static FormatException atLine(Path file, long line, String problem, Throwable cause) {
         return new FormatException(file, Position.LINE, line, problem, cause);
     }
 

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * string. Every type is widened to {@code double} on read: integers exactly up to 2<sup>53</sup> in
  * magnitude, booleans as 0.0 and 1.0. Only {@link #F8_LE} is written.
  */
-public enum NpyDtype {
+enum NpyDtype {
     /** Little-endian IEEE double ({@code <f8}). */
     F8_LE("<f8", 8, ByteOrder.LITTLE_ENDIAN, Kind.FLOAT),
     /** Big-endian IEEE double ({@code >f8}). */

@@ -14,7 +14,7 @@ import deeptensor.tensor.Shape;
  * @param shape the array's shape (order 0 for a scalar)
  * @param dataOffset byte offset of the first element in the file
  */
-public record NpyHeader(int majorVersion, NpyDtype dtype, boolean fortranOrder, Shape shape, long dataOffset) {
+record NpyHeader(int majorVersion, NpyDtype dtype, boolean fortranOrder, Shape shape, long dataOffset) {
 
     /** The byte length of the data the shape and type declare (checked to fit a {@code long}). */
     public long dataBytes() {

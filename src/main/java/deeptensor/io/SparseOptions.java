@@ -10,15 +10,22 @@ import java.util.Optional;
  * count from 1 or from 0. Immutable; start from {@link #defaults()} and change with the
  * {@code with...} methods.
  *
- * @param shape the shape, or empty to infer it from the coordinates
- * @param duplicates what to do with a coordinate listed twice
- * @param indexBase 1 if the file's first index is 1 (FROSTT, the default), 0 if it is 0
+ * <pre>{@code
+ * Path file = Files.createTempFile("ratings", ".csv");
+ * Files.writeString(file, "0,0,4.5\n0,2,3.0\n1,1,5.0\n");       // user, item, rating; 0-based
+ * SparseOptions options = SparseOptions.defaults().withIndexBase(0).withShape(Shape.of(2, 3));
+ * try (Observations observed = TensorFiles.readObservations(file, options)) {
+ *     System.out.println(observed.count() + " ratings of " + observed.shape());   // 3 ratings of 2×3
+ * }
+ * }</pre>
  */
-public record SparseOptions(Optional<Shape> shape, Duplicates duplicates, int indexBase) {
+public final class SparseOptions {
 
-    /** Checks the components. */
-    public SparseOptions {
-        Objects.requireNonNull(shape, "shape");
+    private final Optional<Shape> shape;
+    private final Duplicates duplicates;
+    private final int indexBase;
+
+    private SparseOptions(Optional<Shape> shape, Duplicates duplicates, int indexBase) {
         Objects.requireNonNull(duplicates, "duplicates");
         if (indexBase != 0 && indexBase != 1) {
             throw new IllegalArgumentException("the index base is " + indexBase + "; it must be 0 or 1");
@@ -26,25 +33,49 @@ public record SparseOptions(Optional<Shape> shape, Duplicates duplicates, int in
         if (shape.isPresent() && shape.get().order() == 0) {
             throw new IllegalArgumentException("a sparse tensor needs a shape of order at least 1");
         }
+        this.shape = shape;
+        this.duplicates = duplicates;
+        this.indexBase = indexBase;
     }
 
-    /** Inferred shape, duplicates refused, 1-based coordinates. */
+    /** No declared shape (inferred from the largest index per mode), duplicates refused, 1-based indexes. */
     public static SparseOptions defaults() {
         return new SparseOptions(Optional.empty(), Duplicates.ERROR, 1);
     }
 
-    /** The same options with a given shape: coordinates outside it are refused. */
+    /** The same options with a declared shape: every index must lie inside it. */
     public SparseOptions withShape(Shape given) {
-        return new SparseOptions(Optional.of(given), duplicates, indexBase);
+        return new SparseOptions(Optional.of(Objects.requireNonNull(given, "shape")), duplicates, indexBase);
     }
 
-    /** The same options with another duplicate policy. */
+    /** The same options with another policy for an entry listed twice. */
     public SparseOptions withDuplicates(Duplicates policy) {
         return new SparseOptions(shape, policy, indexBase);
     }
 
-    /** The same options with coordinates counted from {@code base} (0 or 1). */
+    /** The same options with 0- or 1-based indexes. */
     public SparseOptions withIndexBase(int base) {
         return new SparseOptions(shape, duplicates, base);
+    }
+
+    /** The declared shape, if any. */
+    public Optional<Shape> shape() {
+        return shape;
+    }
+
+    /** What to do with an entry listed twice. */
+    public Duplicates duplicates() {
+        return duplicates;
+    }
+
+    /** 0 or 1: the index of a mode's first element in the file. */
+    public int indexBase() {
+        return indexBase;
+    }
+
+    @Override
+    public String toString() {
+        return "SparseOptions[shape=" + shape.map(Shape::toString).orElse("inferred") + ", duplicates=" + duplicates
+                + ", indexBase=" + indexBase + "]";
     }
 }

@@ -422,7 +422,7 @@ final class SparseText {
         if (indexBase != 0 && indexBase != 1) {
             throw new IllegalArgumentException("the index base is " + indexBase + "; it must be 0 or 1");
         }
-        int order = observations.order();
+        int order = observations.coordinates().shape().order();
         String separator = syntax == Syntax.CSV ? "," : " ";
         AtomicFiles.replace(file, channel -> {
             // Not closed: closing would close the channel, which AtomicFiles still has to force.
@@ -443,7 +443,7 @@ final class SparseText {
             for (int entry = 0; entry < observations.count(); entry++) {
                 line.setLength(0);
                 for (int mode = 0; mode < order; mode++) {
-                    line.append(observations.index(entry, mode) + indexBase).append(separator);
+                    line.append(observations.coordinates().index(entry, mode) + indexBase).append(separator);
                 }
                 // Double.toString is the shortest text that reads back to the same double.
                 out.write(line.append(observations.value(entry)).append('\n').toString());

@@ -1,6 +1,8 @@
 package deeptensor.io;
 
+import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Observations;
+import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -87,6 +89,16 @@ public final class TensorFiles {
         } catch (IllegalArgumentException refused) {
             throw FormatException.ofFile(file, refused.getMessage());
         }
+    }
+
+    /**
+     * Coordinates without values, one entry per line, for asking a model about entries: a
+     * {@code .tns} or CSV file of index columns (a value column, if present, is ignored), or an
+     * {@code .npy} integer matrix with one row per entry. Indexes are {@code indexBase}-based
+     * (0 or 1) and must lie inside {@code shape}.
+     */
+    public static Coordinates readCoordinates(Path file, Shape shape, int indexBase) throws IOException {
+        return CoordinateLists.read(file, shape, indexBase);
     }
 
     /**

@@ -1,6 +1,12 @@
 package deeptensor.kernel;
 
-import deeptensor.kernel.internal.ShapeChecks;
+import deeptensor.internal.kernel.CpKernels;
+import deeptensor.internal.kernel.KernelProvider;
+import deeptensor.internal.kernel.Kernels;
+import deeptensor.internal.kernel.ModeProductPlan;
+import deeptensor.internal.kernel.TensorTrainKernels;
+import deeptensor.internal.kernel.TuckerKernels;
+import deeptensor.internal.kernel.ShapeChecks;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -39,15 +45,10 @@ public final class TensorOps {
      * flops (an exact dynamic program over subsets of modes). Intermediates go into {@code workspace}, which must hold at least
      * {@link #multiModeWorkspace(Shape, Tensor[])} elements (it may be null when no intermediate is
      * needed, as for a single product); no off-heap allocation, but the plan, its order and its views
-     * are made per call: code that repeats a product should keep a {@link ModeProductPlan}.
+     * are made per call: code inside the library that repeats a product keeps a plan instead.
      */
     public static void multiModeProduct(Tensor x, Tensor[] matrices, Tensor out, Tensor workspace) {
-        multiModeProduct(k(), x, matrices, out, workspace);
-    }
-
-    /** As {@link #multiModeProduct(Tensor, Tensor[], Tensor, Tensor)} with the given kernels. */
-    public static void multiModeProduct(Kernels kernels, Tensor x, Tensor[] matrices, Tensor out, Tensor workspace) {
-        ModeProductPlan.of(x, matrices, workspace).run(kernels, out);
+        ModeProductPlan.of(x, matrices, workspace).run(k(), out);
     }
 
     /** Elements of workspace that {@link #multiModeProduct} needs for these inputs. */
@@ -110,24 +111,9 @@ public final class TensorOps {
         CpKernels.chosen().cpEvaluate(factors, at, values);
     }
 
-    /** See {@link CpKernels#cpScatter}. */
-    public static void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        CpKernels.chosen().cpScatter(factors, mode, at, weights, out);
-    }
-
     /** See {@link TuckerKernels#tuckerEvaluate}. */
     public static void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
         TuckerKernels.chosen().tuckerEvaluate(core, factors, at, values);
-    }
-
-    /** See {@link TuckerKernels#tuckerScatterCore}. */
-    public static void tuckerScatterCore(Tensor[] factors, Coordinates at, Tensor weights, Tensor out) {
-        TuckerKernels.chosen().tuckerScatterCore(factors, at, weights, out);
-    }
-
-    /** See {@link TuckerKernels#tuckerScatterFactor}. */
-    public static void tuckerScatterFactor(Tensor core, Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
-        TuckerKernels.chosen().tuckerScatterFactor(core, factors, mode, at, weights, out);
     }
 
     /** See {@link TensorTrainKernels#ttEvaluate}. */
@@ -135,8 +121,4 @@ public final class TensorOps {
         TensorTrainKernels.chosen().ttEvaluate(cores, at, values);
     }
 
-    /** See {@link TensorTrainKernels#ttScatterCore}. */
-    public static void ttScatterCore(Tensor[] cores, int k, Coordinates at, Tensor weights, Tensor out) {
-        TensorTrainKernels.chosen().ttScatterCore(cores, k, at, weights, out);
-    }
 }

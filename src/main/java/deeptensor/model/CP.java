@@ -1,5 +1,6 @@
 package deeptensor.model;
 
+import deeptensor.internal.ModelShapes;
 import deeptensor.tensor.Shape;
 
 /**
@@ -50,13 +51,8 @@ public final class CP implements ModelSpec {
 
     /** The rank this spec gives a tensor of {@code shape}. */
     public int rankFor(Shape shape) {
-        return rank > 0 ? rank : Models.defaultCpRank(shape);
-    }
-
-    @Override
-    public CpModel build(Shape shape) {
-        Models.checkShape("CP", shape);
-        return CpModel.create(shape, rankFor(shape), form);
+        ModelShapes.checkShape("CP", shape);
+        return rank > 0 ? rank : ModelShapes.defaultCpRank(shape);
     }
 
     @Override

@@ -1,19 +1,20 @@
 package deeptensor.model;
 
+import deeptensor.internal.ModelShapes;
 import deeptensor.tensor.Shape;
 import java.util.Arrays;
 
 /**
  * The tensor-train model spec, for example {@code TensorTrain.deep(2)}: maximal bond ranks
  * {@code r_k = min(d_1⋯d_k, d_{k+1}⋯d_N)} capped at {@link #maxRank(int)} (default
- * {@value #DEFAULT_MAX_RANK}), and each core's {@code (r_{k-1}·d_k) × r_k} matricization a shared
+ * 64), and each core's {@code (r_{k-1}·d_k) × r_k} matricization a shared
  * chain of the given depth (Milanesi et al., IJCNN 2021, do not spell out their deep
  * tensor-train construction; a shared chain is the plainest reading). The chains' default width is {@code r_k}.
  */
 public final class TensorTrain implements ModelSpec {
 
     /** The default cap on the bond ranks. */
-    public static final int DEFAULT_MAX_RANK = 64;
+    private static final int DEFAULT_MAX_RANK = 64;
 
     private final FactorForm form;
     private final int[] ranks;
@@ -63,13 +64,8 @@ public final class TensorTrain implements ModelSpec {
         if (ranks != null) {
             return ranks.clone();
         }
-        Models.checkShape("tensor-train", shape);
-        return Models.maximalTtRanks(shape, maxRank);
-    }
-
-    @Override
-    public TensorTrainModel build(Shape shape) {
-        return TensorTrainModel.create(shape, ranksFor(shape), form);
+        ModelShapes.checkShape("tensor-train", shape);
+        return ModelShapes.maximalTtRanks(shape, maxRank);
     }
 
     @Override

@@ -49,11 +49,6 @@ public final class Tucker implements ModelSpec {
     }
 
     @Override
-    public TuckerModel build(Shape shape) {
-        return TuckerModel.create(shape, ranksFor(shape), form);
-    }
-
-    @Override
     public String toString() {
         return "Tucker(" + (ranks != null ? "ranks " + Arrays.toString(ranks) : "full core") + ", " + form + ")";
     }

@@ -99,7 +99,7 @@ public final class Coordinates implements AutoCloseable {
     }
 
     /** Number of modes per entry. */
-    public int order() {
+    int order() {
         return shape.order();
     }
 

@@ -247,7 +247,7 @@ public final class Observations implements AutoCloseable {
     }
 
     /** Number of modes. */
-    public int order() {
+    int order() {
         return coordinates.order();
     }
 
@@ -257,7 +257,7 @@ public final class Observations implements AutoCloseable {
     }
 
     /** Observed share of the tensor's entries, {@code count() / shape().size()} (0 for an empty shape). */
-    public double fraction() {
+    double fraction() {
         long size = shape().size();
         return size == 0 ? 0.0 : (double) count() / size;
     }
@@ -285,12 +285,12 @@ public final class Observations implements AutoCloseable {
     }
 
     /** The index of one entry along one mode (0-based). */
-    public int index(int entry, int mode) {
+    int index(int entry, int mode) {
         return coordinates.index(entry, mode);
     }
 
     /** The row-major offset of one entry in a dense tensor of {@link #shape()}. */
-    public long offset(int entry) {
+    long offset(int entry) {
         return coordinates.offset(entry);
     }
 
@@ -310,7 +310,7 @@ public final class Observations implements AutoCloseable {
     }
 
     /** A new dense tensor of {@link #shape()} holding 1.0 where observed and 0.0 elsewhere. */
-    public Tensor mask() {
+    Tensor mask() {
         Tensor mask = Tensor.zeros(shape());
         scatter(mask, true);
         return mask;
@@ -323,100 +323,7 @@ public final class Observations implements AutoCloseable {
         }
     }
 
-    /**
-     * Splits the entries at random into a training part and a validation part (for early stopping
-     * and model choice); the one hold-out rule of the library, used by training and by
-     * {@code Completion}. The validation part has {@code round(validationFraction × count())}
-     * entries, at least one when the fraction is positive, chosen uniformly without replacement
-     * (a partial Fisher–Yates shuffle driven by {@link SplittableRandom} with {@code seed}); at least
-     * one entry must be left to train on. A fraction of 0 gives an empty validation part. Both parts
-     * keep the entries' original order. The same seed gives the same split, bit for bit.
-     *
-     * @param validationFraction share of entries held out, in [0, 1)
-     * @param seed seed of the random choice
-     * @return two new observations (close the result)
-     * @throws IllegalArgumentException if the fraction is outside [0, 1) or the split would leave no
-     *     entry to train on
-     */
-    public Split split(double validationFraction, long seed) {
-        if (!(validationFraction >= 0.0 && validationFraction < 1.0)) {
-            throw new IllegalArgumentException("the validation fraction must be in [0, 1), got " + validationFraction);
-        }
-        int count = count();
-        int held = (int) Math.round(validationFraction * count);
-        if (validationFraction > 0) {
-            held = Math.max(1, held);
-        }
-        if (count - held < 1) {
-            throw new IllegalArgumentException("holding out " + held + " of " + count + " observed entries leaves none to train on; "
-                    + "lower the validation fraction or observe more entries");
-        }
-        int[] order = new int[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < held; i++) { // partial Fisher-Yates: the first `held` positions are a uniform sample
-            int j = random.nextInt(i, count);
-            int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
-        boolean[] inValidation = new boolean[count];
-        for (int i = 0; i < held; i++) {
-            inValidation[order[i]] = true;
-        }
-        Observations validation = select(inValidation, true, held);
-        try {
-            return new Split(select(inValidation, false, count - held), validation);
-        } catch (RuntimeException | Error failure) {
-            validation.close();
-            throw failure;
-        }
-    }
 
-    /** The entries whose flag equals {@code wanted}, in entry order. */
-    private Observations select(boolean[] flags, boolean wanted, int selected) {
-        int order = order();
-        int[] flat = new int[selected * order];
-        double[] picked = new double[selected];
-        MemorySegment indexes = coordinates.segment();
-        int next = 0;
-        for (int entry = 0; entry < flags.length; entry++) {
-            if (flags[entry] == wanted) {
-                MemorySegment.copy(indexes, INDEX, (long) entry * order * Integer.BYTES, flat, next * order, order);
-                picked[next++] = values.getFlat(entry);
-            }
-        }
-        Coordinates subset = Coordinates.of(shape(), flat);
-        try {
-            return new Observations(subset, valuesTensor(picked, selected));
-        } catch (RuntimeException | Error failure) {
-            subset.close();
-            throw failure;
-        }
-    }
-
-    /**
-     * A training part and a validation part of the same observations, disjoint and together equal
-     * to the whole. Owns both: close it.
-     *
-     * @param train the entries to fit
-     * @param validation the entries held out
-     */
-    public record Split(Observations train, Observations validation) implements AutoCloseable {
-        /** Closes both parts. */
-        @Override
-        public void close() {
-            try {
-                train.close();
-            } finally {
-                validation.close();
-            }
-        }
-    }
-
-    /** Releases the coordinates and values; closing twice is allowed. */
     @Override
     public void close() {
         try {

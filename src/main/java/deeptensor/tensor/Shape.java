@@ -13,7 +13,7 @@ import java.util.Arrays;
 public final class Shape {
 
     /** The largest element count a shape may have: its byte size must fit in a {@code long}. */
-    public static final long MAX_ELEMENTS = Long.MAX_VALUE / Double.BYTES;
+    static final long MAX_ELEMENTS = Long.MAX_VALUE / Double.BYTES;
 
     private final int[] dims;
     private final long[] strides;
@@ -59,7 +59,7 @@ public final class Shape {
      * A shape from {@code long} sizes, as read from files: rejects sizes that do not fit an
      * {@code int} mode with a message naming them.
      */
-    public static Shape ofLongs(long... dims) {
+    static Shape ofLongs(long... dims) {
         int[] narrow = new int[dims.length];
         for (int mode = 0; mode < dims.length; mode++) {
             if (dims[mode] < 0 || dims[mode] > Integer.MAX_VALUE) {

@@ -32,7 +32,7 @@ import java.util.SplittableRandom;
 public final class Tensor implements AutoCloseable {
 
     /** Alignment of every tensor's first element, in bytes (one AVX-512 vector, one cache line). */
-    public static final long ALIGNMENT = 64;
+    static final long ALIGNMENT = 64;
 
     private static final ValueLayout.OfDouble ELEMENT = ValueLayout.JAVA_DOUBLE;
     private static final boolean CHECK_INDEXES = !Boolean.getBoolean("deeptensor.uncheckedIndexes");
@@ -166,7 +166,7 @@ public final class Tensor implements AutoCloseable {
 
     /**
      * The off-heap memory: {@code size()} doubles in row-major order, native byte order, the first
-     * aligned to {@link #ALIGNMENT} bytes. Valid until the owning tensor is closed.
+     * aligned to 64 bytes. Valid until the owning tensor is closed.
      */
     public MemorySegment segment() {
         checkOpen();
@@ -179,12 +179,12 @@ public final class Tensor implements AutoCloseable {
     }
 
     /** Whether this tensor is a view into another tensor's memory. */
-    public boolean isView() {
+    boolean isView() {
         return owner != this;
     }
 
     /** Whether this tensor and {@code other} share any memory (views of one tensor may). */
-    public boolean overlaps(Tensor other) {
+    boolean overlaps(Tensor other) {
         return segment.asOverlappingSlice(other.segment).isPresent();
     }
 

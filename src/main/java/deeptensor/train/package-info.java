@@ -1,6 +1,5 @@
 /**
- * Training of {@link deeptensor.model.Model}s: optimizers with the reference update rules,
- * initializations, and the training loop with stopping rules, validation, divergence handling,
- * listeners and checkpoints.
+ * The training vocabulary a completion's report speaks: {@link deeptensor.train.StopReason}, why a
+ * fit stopped. The training loop itself (optimizers, initializers, checkpoints) is internal.
  */
 package deeptensor.train;

@@ -19,10 +19,10 @@ final class Cli {
     private Cli() {
     }
 
-    /** The header of an {@code .npy} file, read through the public reader. */
-    static deeptensor.io.NpyHeader npyHeader(Path file) throws IOException {
+    /** How an {@code .npy} file stores its values ("npy 1.0, dtype <f8, C order"), read through the public reader. */
+    static String npyLayout(Path file) throws IOException {
         try (deeptensor.io.TensorFile content = TensorFiles.read(file)) {
-            return ((deeptensor.io.TensorFile.Dense) content).header();
+            return content.layout();
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import deeptensor.io.TensorFiles;
-import deeptensor.io.NpyHeader;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import java.io.IOException;
@@ -75,8 +74,8 @@ class InterruptTest {
         String messages = Files.readString(stderr, StandardCharsets.UTF_8);
         assertEquals(expectedExit, child.exitValue(), messages);
         assertTrue(messages.contains("interrupted: wrote the best state so far to " + output), messages);
-        NpyHeader header = Cli.npyHeader(output);
-        assertEquals("<f8", header.dtype().descr());
+        String layout = Cli.npyLayout(output);
+        assertTrue(layout.contains("dtype <f8"), layout);
         try (Tensor completed = TensorFiles.readTensor(output); Tensor original = TensorFiles.readTensor(input)) {
             assertEquals(Shape.of(DIMS), completed.shape());
             for (long i = 0; i < completed.size(); i++) {

@@ -3,7 +3,7 @@ package deeptensor.experiments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import deeptensor.linalg.Svd;
+import deeptensor.internal.linalg.Svd;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -104,8 +104,8 @@ class DeepLinearNetworkTest {
                 for (int e = 0; e < offsets.length; e++) {
                     assertEquals(values[e], result.completed().getFlat(offsets[e]), 1e-12);
                 }
-                double completed = deeptensor.metrics.UnfoldingSpectra.sumOfNuclearNorms(result.completed());
-                double target = deeptensor.metrics.UnfoldingSpectra.sumOfNuclearNorms(truth);
+                double completed = deeptensor.internal.metrics.UnfoldingSpectra.sumOfNuclearNorms(result.completed());
+                double target = deeptensor.internal.metrics.UnfoldingSpectra.sumOfNuclearNorms(truth);
                 assertTrue(completed <= target * (1 + 1e-6), completed + " > " + target);
             }
         }

@@ -202,7 +202,7 @@ class NumpyInteropTest {
                 Observations numpy = Tns.read(dir.resolve("numpy.tns"), SparseOptions.defaults().withShape(Shape.of(4, 3, 5)))) {
             assertEquals(expected.count(), numpy.count());
             for (int entry = 0; entry < expected.count(); entry++) {
-                assertEquals(expected.offset(entry), numpy.offset(entry));
+                assertEquals(expected.coordinates().offset(entry), numpy.coordinates().offset(entry));
                 assertEquals(expected.value(entry), numpy.value(entry));
             }
         }

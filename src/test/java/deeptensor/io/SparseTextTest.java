@@ -29,8 +29,8 @@ class SparseTextTest {
     static String entries(Observations observations) {
         StringBuilder text = new StringBuilder();
         for (int entry = 0; entry < observations.count(); entry++) {
-            for (int mode = 0; mode < observations.order(); mode++) {
-                text.append(observations.index(entry, mode)).append(' ');
+            for (int mode = 0; mode < observations.coordinates().shape().order(); mode++) {
+                text.append(observations.coordinates().index(entry, mode)).append(' ');
             }
             text.append(observations.value(entry)).append('\n');
         }
@@ -106,7 +106,7 @@ class SparseTextTest {
         Path tns = file("s.tns", "1 2 1\n3 4 2\n");
         try (Observations observations = Tns.read(tns, SparseOptions.defaults().withShape(Shape.of(10, 10)))) {
             assertEquals(Shape.of(10, 10), observations.shape());
-            assertEquals(0.02, observations.fraction());
+            assertEquals(2, observations.count());
         }
         FormatException outside = assertThrows(FormatException.class,
                 () -> Tns.read(tns, SparseOptions.defaults().withShape(Shape.of(3, 4, 1))));

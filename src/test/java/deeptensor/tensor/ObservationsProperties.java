@@ -1,5 +1,6 @@
 package deeptensor.tensor;
 
+import deeptensor.internal.train.Split;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,11 +70,11 @@ class ObservationsProperties {
                     Observations all = Observations.fromDense(dense)) {
                 long held = fraction > 0 ? Math.max(1, Math.round(fraction * all.count())) : 0;
                 if (all.count() - held < 1) {
-                    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> all.split(fraction, seed),
+                    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Split.of(all, fraction, seed),
                             "a split that leaves nothing to train on is refused");
                     return;
                 }
-                try (Observations.Split split = all.split(fraction, seed)) {
+                try (Split split = Split.of(all, fraction, seed)) {
                 Observations train = split.train();
                 Observations validation = split.validation();
                 assertEquals(held, validation.count());

@@ -1,5 +1,6 @@
 package deeptensor.tensor;
 
+import deeptensor.internal.train.Split;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -64,9 +65,9 @@ class ObservationsTest {
         try (Observations none = Observations.of(Shape.of(3, 0), new int[0], new double[0])) {
             assertEquals(0, none.count());
             assertEquals(0.0, none.fraction());
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> none.split(0.5, 1)).getMessage().contains("none to train on"),
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> Split.of(none, 0.5, 1)).getMessage().contains("none to train on"),
                     "nothing to split");
-            assertThrows(IllegalArgumentException.class, () -> none.split(0, 1), "no entry to train on either way");
+            assertThrows(IllegalArgumentException.class, () -> Split.of(none, 0, 1), "no entry to train on either way");
         }
     }
 
@@ -74,9 +75,9 @@ class ObservationsTest {
     void splitIsReproducibleFromTheSeedAndDependsOnIt() {
         try (Tensor dense = Tensor.gaussian(5, 1.0, 10, 10);
                 Observations all = Observations.fromDense(dense);
-                Observations.Split first = all.split(0.2, 42);
-                Observations.Split again = all.split(0.2, 42);
-                Observations.Split other = all.split(0.2, 43)) {
+                Split first = Split.of(all, 0.2, 42);
+                Split again = Split.of(all, 0.2, 42);
+                Split other = Split.of(all, 0.2, 43)) {
             assertEquals(20, first.validation().count());
             assertEquals(80, first.train().count());
             assertArrayEquals(offsets(first.validation()), offsets(again.validation()));

@@ -2,7 +2,7 @@ package deeptensor.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import deeptensor.kernel.Kernels;
+import deeptensor.internal.kernel.Kernels;
 import deeptensor.tensor.Tensor;
 import java.util.SplittableRandom;
 

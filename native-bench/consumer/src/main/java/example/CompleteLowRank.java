@@ -2,8 +2,7 @@ package example;
 
 import deeptensor.Completion;
 import deeptensor.CompletionResult;
-import deeptensor.kernel.KernelProvider;
-import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import java.util.ArrayList;
@@ -40,13 +39,13 @@ public final class CompleteLowRank {
         }
 
         // Observe a random half of the entries: their indexes and their values.
-        List<int[]> where = new ArrayList<>();
+        List<Integer> where = new ArrayList<>(); // i, j, k of each observed entry, one after another
         List<Double> what = new ArrayList<>();
         boolean[] observed = new boolean[truth.length];
         for (int e = 0; e < truth.length; e++) {
             if (random.nextBoolean()) {
                 observed[e] = true;
-                where.add(new int[] {e / (dims[1] * dims[2]), e / dims[2] % dims[1], e % dims[2]});
+                where.addAll(List.of(e / (dims[1] * dims[2]), e / dims[2] % dims[1], e % dims[2]));
                 what.add(truth[e]);
             }
         }
@@ -54,9 +53,8 @@ public final class CompleteLowRank {
         double mean = java.util.Arrays.stream(values).average().orElseThrow();
 
         // Complete: the default recipe, seeded. The tensors live off-heap: close them (try-with-resources).
-        try (Coordinates at = Coordinates.of(Shape.of(dims), where.toArray(int[][]::new));
-             Tensor observedValues = Tensor.of(values, values.length);
-             CompletionResult result = Completion.of(at, observedValues).seed(7).fit()) {
+        try (Observations known = Observations.of(Shape.of(dims), where.stream().mapToInt(Integer::intValue).toArray(), values);
+             CompletionResult result = Completion.of(known).seed(7).fit()) {
             Tensor completed = result.completed();
 
             // Relative error on the missing entries, of the completion and of the observed mean.
@@ -72,8 +70,8 @@ public final class CompleteLowRank {
             error = Math.sqrt(error / norm);
             meanError = Math.sqrt(meanError / norm);
 
-            System.out.println("deeptensor " + (Completion.class.getModule().isNamed() ? "on the module path" : "on the class path")
-                    + ", kernels " + KernelProvider.kernels().name());
+            // The kernels chosen are logged once on standard error ("deeptensor kernels: ...").
+            System.out.println("deeptensor " + (Completion.class.getModule().isNamed() ? "on the module path" : "on the class path"));
             System.out.println("model kept: " + result.report().model());
             System.out.printf("relative error on the %d missing entries: %.4f (the observed mean: %.4f)%n",
                     truth.length - values.length, error, meanError);

@@ -3,6 +3,7 @@ package example;
 import deeptensor.Completion;
 import deeptensor.CompletionResult;
 import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import java.util.ArrayList;
@@ -36,9 +37,10 @@ public final class ConcurrentFits {
         }
         int threads = 2;
         try (Coordinates at = Coordinates.of(Shape.of(dims), where.toArray(int[][]::new));
-             Tensor values = Tensor.of(what.stream().mapToDouble(Double::doubleValue).toArray(), what.size())) {
+             Tensor values = Tensor.of(what.stream().mapToDouble(Double::doubleValue).toArray(), what.size());
+             Observations known = Observations.of(at, values)) {
             double[] alone;
-            try (CompletionResult result = Completion.of(at, values).seed(5).fit()) {
+            try (CompletionResult result = Completion.of(known).seed(5).fit()) {
                 alone = result.completed().toArray();
             }
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -46,7 +48,7 @@ public final class ConcurrentFits {
                 List<Future<double[]>> together = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     together.add(pool.submit(() -> {
-                        try (CompletionResult result = Completion.of(at, values).seed(5).fit()) {
+                        try (CompletionResult result = Completion.of(known).seed(5).fit()) {
                             return result.completed().toArray();
                         }
                     }));

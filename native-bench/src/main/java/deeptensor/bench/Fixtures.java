@@ -1,7 +1,7 @@
 package deeptensor.bench;
 
-import deeptensor.kernel.KernelProvider;
-import deeptensor.kernel.Kernels;
+import deeptensor.internal.kernel.KernelProvider;
+import deeptensor.internal.kernel.Kernels;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;

@@ -1,6 +1,6 @@
 package deeptensor.bench;
 
-import deeptensor.kernel.Kernels;
+import deeptensor.internal.kernel.Kernels;
 import deeptensor.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

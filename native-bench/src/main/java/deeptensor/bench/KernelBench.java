@@ -1,10 +1,11 @@
 package deeptensor.bench;
 
-import deeptensor.kernel.CpKernels;
-import deeptensor.kernel.KernelProvider;
-import deeptensor.kernel.Kernels;
-import deeptensor.kernel.TensorTrainKernels;
-import deeptensor.kernel.TuckerKernels;
+import deeptensor.internal.kernel.CpKernels;
+import deeptensor.internal.kernel.KernelProvider;
+import deeptensor.internal.kernel.Kernels;
+import deeptensor.internal.kernel.ModeProductPlan;
+import deeptensor.internal.kernel.TensorTrainKernels;
+import deeptensor.internal.kernel.TuckerKernels;
 import deeptensor.kernel.TensorOps;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
@@ -135,7 +136,7 @@ public class KernelBench {
             case "scatter" -> kernels.scatter(at, weights, out);
             case "cpEvaluate" -> cpKernels.cpEvaluate(cp, at, out);
             case "cpScatter" -> cpKernels.cpScatter(cp, 1, at, weights, out);
-            case "tuckerReconstruct" -> TensorOps.multiModeProduct(kernels, core, tucker, out, workspace);
+            case "tuckerReconstruct" -> ModeProductPlan.of(core, tucker, workspace).run(kernels, out);
             case "tuckerEvaluate" -> tuckerKernels.tuckerEvaluate(core, tucker, at, out);
             case "tuckerScatterCore" -> tuckerKernels.tuckerScatterCore(tucker, at, weights, out);
             case "tuckerScatterFactor" -> tuckerKernels.tuckerScatterFactor(core, tucker, 1, at, weights, out);

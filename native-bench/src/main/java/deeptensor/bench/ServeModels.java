@@ -1,7 +1,7 @@
 package deeptensor.bench;
 
 import deeptensor.CompletionModel;
-import deeptensor.model.Factorization;
+import deeptensor.internal.model.Factorization;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -71,7 +71,14 @@ public final class ServeModels {
         long count = Factorization.valueCount(k, shape, ranks);
         double std = Math.pow(ranks[ranks.length == 1 ? 0 : 1], -0.5);
         try (Tensor values = Tensor.gaussian(seed(kind, size), std, Math.toIntExact(count))) {
-            return CompletionModel.of(Factorization.of(k, shape, ranks, values));
+            try (Factorization factors = Factorization.of(k, shape, ranks, values)) {
+                Tensor[] blocks = factors.blocks();
+                return switch (factors.kind()) {
+                    case CP -> CompletionModel.ofCp(blocks);
+                    case TUCKER -> CompletionModel.ofTucker(factors.core(), blocks);
+                    case TENSOR_TRAIN -> CompletionModel.ofTensorTrain(blocks);
+                };
+            }
         }
     }
 
@@ -122,7 +129,7 @@ public final class ServeModels {
             }
         }
         Files.writeString(dir.resolve("cases.json"), cases.append("\n]\n"));
-        Files.writeString(dir.resolve("kernels.txt"), deeptensor.kernel.KernelProvider.kernels().name() + "\n");
+        Files.writeString(dir.resolve("kernels.txt"), deeptensor.internal.kernel.KernelProvider.kernels().name() + "\n");
         System.out.println("wrote " + SIZES.length * KINDS.length + " models and cases.json to " + dir);
     }
 

@@ -1,17 +1,18 @@
 package deeptensor.bench;
 
+import deeptensor.internal.model.Models;
 import deeptensor.model.CP;
-import deeptensor.model.Batch;
-import deeptensor.model.Model;
+import deeptensor.internal.model.Batch;
+import deeptensor.internal.model.Model;
 import deeptensor.model.ModelSpec;
 import deeptensor.model.TensorTrain;
 import deeptensor.model.Tucker;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
-import deeptensor.train.OptimizerState;
+import deeptensor.internal.train.Initializer;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.OptimizerState;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -82,11 +83,11 @@ public class TrainingStepBench {
             case "tt" -> TensorTrain.deep(depth);
             default -> throw new IllegalArgumentException("model " + model + " is not tucker, cp or tt");
         };
-        fitted = spec.build(dims);
-        fitted.evaluation(deeptensor.model.Evaluation.valueOf(evaluation.toUpperCase(java.util.Locale.ROOT)));
+        fitted = Models.build(spec, dims);
+        fitted.evaluation(deeptensor.internal.model.Evaluation.valueOf(evaluation.toUpperCase(java.util.Locale.ROOT)));
         Initializer.normMatched(5e-4).initialize(fitted, 9);
         batch = new Batch(at, targets);
-        optimizer = Optimizer.adam(5e-4).start((int) fitted.parameters().values().size());
+        optimizer = OptimizerState.start(Optimizer.adam(5e-4), (int) fitted.parameters().values().size());
     }
 
     @Benchmark

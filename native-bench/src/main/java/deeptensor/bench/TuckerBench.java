@@ -1,6 +1,7 @@
 package deeptensor.bench;
 
-import deeptensor.kernel.Kernels;
+import deeptensor.internal.kernel.Kernels;
+import deeptensor.internal.kernel.ModeProductPlan;
 import deeptensor.kernel.TensorOps;
 import deeptensor.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,7 @@ public class TuckerBench {
 
     @Benchmark
     public void reconstruct() {
-        TensorOps.multiModeProduct(kernels, core, factors, out, workspace);
+        ModeProductPlan.of(core, factors, workspace).run(kernels, out);
     }
 
     @TearDown(Level.Trial)

@@ -1,19 +1,20 @@
 package deeptensor.spark;
 
+import deeptensor.internal.model.Models;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 
 import deeptensor.model.CP;
-import deeptensor.model.Model;
+import deeptensor.internal.model.Model;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.OffHeapMemory;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
-import deeptensor.train.Trainer;
-import deeptensor.train.TrainingResult;
+import deeptensor.internal.train.Initializer;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.Trainer;
+import deeptensor.internal.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +120,7 @@ final class Bench {
         double prepare;
         TrainingResult result;
         try (Coordinates at = Coordinates.of(shape, flat); Tensor y = Tensor.of(values, m);
-             Model model = CP.shallow().rank(tensor.rank()).build(shape)) {
+             Model model = Models.build(CP.shallow().rank(tensor.rank()), shape)) {
             Initializer.endToEndWithRms(model, Double.parseDouble(options.getOrDefault("init-scale", "1e-8"))).initialize(model, 1);
             prepare = (System.nanoTime() - start) * 1e-9;
             heapMb = heapMb();
@@ -139,7 +140,7 @@ final class Bench {
         return String.format(Locale.ROOT, "local,%d,1,%.4f,%.4f,%.1f,%.0f,%.0f,0,%.5f,,threads=%s kernels=%s", tensor.entries(),
                 median(t), mean(t), prepare, heapMb, offHeapMb[0], Math.sqrt(result.trainLoss()) * scale,
                 System.getProperty("deeptensor.threads", String.valueOf(Runtime.getRuntime().availableProcessors())),
-                deeptensor.kernel.KernelProvider.class.getSimpleName());
+                deeptensor.internal.kernel.KernelProvider.class.getSimpleName());
     }
 
     static double rms(double[] values) {
@@ -178,7 +179,7 @@ final class Bench {
             double[] memory = new double[3];
             SparkCompletion completion = SparkCompletion.of(tensor.dataset(spark, partitions), tensor.dims())
                     .model(CP.shallow().rank(tensor.rank())).shuffle(false).validationFraction(validation)
-                    .optimizer(Optimizer.adam(Double.parseDouble(options.getOrDefault("lr", "3e-3"))))
+                    .learningRate(Double.parseDouble(options.getOrDefault("lr", "3e-3")))
                     .initScale(Double.parseDouble(options.getOrDefault("init-scale", "1e-8")))
                     .checkEvery(Integer.parseInt(options.getOrDefault("check-every", "50"))).patience(0).maxSteps(steps).seed(1)
                     .listener(p -> {

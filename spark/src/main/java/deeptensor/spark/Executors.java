@@ -1,8 +1,9 @@
 package deeptensor.spark;
 
-import deeptensor.model.Batch;
-import deeptensor.model.Evaluation;
-import deeptensor.model.Model;
+import deeptensor.internal.model.Models;
+import deeptensor.internal.model.Batch;
+import deeptensor.internal.model.Evaluation;
+import deeptensor.internal.model.Model;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -171,7 +172,7 @@ final class Executors {
     private static Model borrow(String fit, ModelRecipe recipe, Shape shape) {
         Model model = MODELS.computeIfAbsent(fit, f -> new ConcurrentLinkedDeque<>()).poll();
         if (model == null) {
-            model = recipe.spec().build(shape);
+            model = Models.build(recipe.spec(), shape);
             model.evaluation(Evaluation.SAMPLED); // a partition never pays for the whole tensor
         }
         return model;

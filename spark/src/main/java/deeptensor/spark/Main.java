@@ -5,7 +5,6 @@ import deeptensor.model.FactorForm;
 import deeptensor.model.ModelSpec;
 import deeptensor.model.TensorTrain;
 import deeptensor.model.Tucker;
-import deeptensor.train.Optimizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,7 +21,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * complete --input PATH [--format parquet|csv] --shape D1xD2x… [--index-columns a,b,c] [--value-column v]
  *          [--index-base 0|1] --model cp|tucker|tt [--rank R | --ranks r1,r2,…] [--depth L]
- *          [--optimizer adam|gd|rmsprop] [--lr X] [--init-scale S] [--steps N] [--seed S] [--validation F]
+ *          [--lr X] [--init-scale S] [--steps N] [--seed S] [--validation F]
  *          [--patience P] [--check-every K] [--partitions P] [--save-model FILE.dtm]
  *          [--predict ENTRIES --output OUT.parquet]
  * bench    see {@link Bench}: a synthetic tensor generated in the job, local path, Spark or ALS
@@ -94,14 +93,8 @@ public final class Main {
         };
     }
 
-    static Optimizer optimizer(Map<String, String> options) {
-        double lr = Double.parseDouble(options.getOrDefault("lr", "3e-3"));
-        return switch (options.getOrDefault("optimizer", "adam")) {
-            case "adam" -> Optimizer.adam(lr);
-            case "gd" -> Optimizer.gradientDescent(lr);
-            case "rmsprop" -> Optimizer.groupRmsProp(lr);
-            default -> throw new IllegalArgumentException("--optimizer must be adam, gd or rmsprop");
-        };
+    static double learningRate(Map<String, String> options) {
+        return Double.parseDouble(options.getOrDefault("lr", "3e-3"));
     }
 
     static Dataset<Row> read(SparkSession spark, String path, String format) {
@@ -116,7 +109,7 @@ public final class Main {
         try {
             Dataset<Row> observed = read(spark, required(options, "input"), options.get("format"));
             int[] shape = ints(required(options, "shape"));
-            SparkCompletion completion = SparkCompletion.of(observed, shape).model(model(options)).optimizer(optimizer(options))
+            SparkCompletion completion = SparkCompletion.of(observed, shape).model(model(options)).learningRate(learningRate(options))
                     .seed(Long.parseLong(options.getOrDefault("seed", "0")))
                     .maxSteps(Long.parseLong(options.getOrDefault("steps", "10000")))
                     .validationFraction(Double.parseDouble(options.getOrDefault("validation", "0.1")))

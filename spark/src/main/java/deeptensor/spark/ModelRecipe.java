@@ -12,7 +12,7 @@ import java.util.Arrays;
 /**
  * A {@link ModelSpec} resolved for one shape, in a form Spark can ship to executors: the library's
  * specs are immutable values but not {@link Serializable}, so the executors rebuild the same spec
- * from its kind, factor form and ranks. {@code spec(shape).build(shape)} gives a model of exactly
+ * from its kind, factor form and ranks. {@code Models.build(spec(shape), shape)} gives a model of exactly
  * the parameters the driver's model has.
  */
 record ModelRecipe(Kind kind, Form form, int depth, int width, int[] ranks) implements Serializable {
@@ -23,11 +23,8 @@ record ModelRecipe(Kind kind, Form form, int depth, int width, int[] ranks) impl
 
     static ModelRecipe of(ModelSpec spec, Shape shape) {
         FactorForm factorForm = spec.factorForm();
-        Form form = switch (factorForm) {
-            case FactorForm.Direct direct -> Form.DIRECT;
-            case FactorForm.SharedChain shared -> Form.SHARED_CHAIN;
-            case FactorForm.ColumnChains columns -> Form.COLUMN_CHAINS;
-        };
+        Form form = factorForm.equals(FactorForm.direct()) ? Form.DIRECT
+                : factorForm.perColumn() ? Form.COLUMN_CHAINS : Form.SHARED_CHAIN;
         return switch (spec) {
             case CP cp -> new ModelRecipe(Kind.CP, form, factorForm.depth(), factorForm.width(), new int[] {cp.rankFor(shape)});
             case Tucker tucker -> new ModelRecipe(Kind.TUCKER, form, factorForm.depth(), factorForm.width(), tucker.ranksFor(shape));

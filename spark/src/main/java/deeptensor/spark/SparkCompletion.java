@@ -1,17 +1,18 @@
 package deeptensor.spark;
 
+import deeptensor.internal.model.Models;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import deeptensor.CompletionModel;
-import deeptensor.model.Factorization;
-import deeptensor.model.Model;
+import deeptensor.internal.model.Factorization;
+import deeptensor.internal.model.Model;
 import deeptensor.model.ModelSpec;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
-import deeptensor.train.OptimizerState;
+import deeptensor.internal.train.Initializer;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.OptimizerState;
 import deeptensor.train.StopReason;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -64,7 +65,7 @@ import org.apache.spark.storage.StorageLevel;
  *       sampled kernels) and adds its gradient, weighted by its entry count, to a local buffer; a
  *       {@code treeAggregate} sums the buffers; the driver divides by the entry count — the gradient
  *       of {@code (1/m) Σ (W − Y)²}, the local path's loss — and applies the library's
- *       {@link OptimizerState} (default Adam, learning rate 3e-3).</li>
+ *       Adam state (learning rate {@link #learningRate}, default 3e-3).</li>
  *   <li>Every {@link #checkEvery} steps (default 50) the same pass also measures the validation
  *       loss; the best state is kept and the fit stops after {@link #patience} checks without
  *       improvement (default 40), as in the local path. Divergence restores the last good state.</li>
@@ -84,7 +85,6 @@ public final class SparkCompletion {
     private ModelSpec spec;
     private long seed;
     private Optimizer optimizer = Optimizer.adam(3e-3);
-    private Initializer initializer;
     private double initScale = 1e-8;
     private long maxSteps = 10_000;
     private double validationFraction = 0.1;
@@ -167,15 +167,9 @@ public final class SparkCompletion {
         return this;
     }
 
-    /** The optimizer (default Adam, learning rate 3e-3). */
-    public SparkCompletion optimizer(Optimizer optimizer) {
-        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-        return this;
-    }
-
-    /** An explicit initializer, overriding {@link #initScale}. */
-    public SparkCompletion initializer(Initializer initializer) {
-        this.initializer = Objects.requireNonNull(initializer, "initializer");
+    /** The learning rate of Adam, as {@code Completion.learningRate} (default 3e-3). */
+    public SparkCompletion learningRate(double rate) {
+        this.optimizer = Optimizer.adam(rate);
         return this;
     }
 
@@ -368,8 +362,8 @@ public final class SparkCompletion {
                 scale = largest * Math.sqrt(sum / (trainCount + validationCount));
             }
             double prepareSeconds = (System.nanoTime() - prepareStart) * 1e-9;
-            try (Model model = spec.build(shape)) {
-                Initializer init = initializer != null ? initializer : Initializer.endToEndWithRms(model, initScale);
+            try (Model model = Models.build(spec, shape)) {
+                Initializer init = Initializer.endToEndWithRms(model, initScale);
                 init.initialize(model, initSeed);
                 Loop loop = new Loop(jsc, blocks, recipe, dims, fit, scale, model, trainCount, validationCount > 0);
                 SparkReport partial = loop.run();
@@ -446,7 +440,14 @@ public final class SparkCompletion {
             for (long i = 0; i < first; i++) {
                 values.setFlat(i, values.getFlat(i) * scale);
             }
-            return CompletionModel.of(Factorization.of(plain.kind(), plain.shape(), ranks, values));
+            try (Factorization factors = Factorization.of(plain.kind(), plain.shape(), ranks, values)) {
+                Tensor[] blocks = factors.blocks();
+                return switch (factors.kind()) {
+                    case CP -> CompletionModel.ofCp(blocks);
+                    case TUCKER -> CompletionModel.ofTucker(factors.core(), blocks);
+                    case TENSOR_TRAIN -> CompletionModel.ofTensorTrain(blocks);
+                };
+            }
         }
     }
 
@@ -513,9 +514,9 @@ public final class SparkCompletion {
         SparkReport run() {
             long start = System.nanoTime();
             long deadline = maxTime == null ? Long.MAX_VALUE : start + Math.min(maxTime.toNanos(), Long.MAX_VALUE / 4);
-            OptimizerState state = optimizer.start(size);
-            OptimizerState goodState = optimizer.start(size);
-            OptimizerState bestState = optimizer.start(size);
+            OptimizerState state = OptimizerState.start(optimizer, size);
+            OptimizerState goodState = OptimizerState.start(optimizer, size);
+            OptimizerState bestState = OptimizerState.start(optimizer, size);
             try {
                 Tensor values = model.parameters().values(), gradients = model.parameters().gradients();
                 double[] lastGood = new double[size], best = new double[size];

@@ -11,9 +11,9 @@ import deeptensor.model.ModelSpec;
 import deeptensor.model.TensorTrain;
 import deeptensor.model.Tucker;
 import deeptensor.tensor.Coordinates;
+import deeptensor.tensor.Observations;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Optimizer;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,25 +30,25 @@ class EquivalenceTest {
 
     @Test
     void cpWithAdamFromTheDefaultInitialization() {
-        compare(CP.shallow().rank(4), Optimizer.adam(3e-3), 1e-8, 120);
+        compare(CP.shallow().rank(4), 3e-3, 1e-8, 120);
     }
 
     @Test
     void cpWithAdamFromALargerStart() {
-        compare(CP.shallow().rank(4), Optimizer.adam(1e-2), 1e-1, 150);
+        compare(CP.shallow().rank(4), 1e-2, 1e-1, 150);
     }
 
     @Test
     void deepTuckerWithGradientDescent() {
-        compare(Tucker.deep(2).ranks(3, 3, 3), Optimizer.gradientDescent(0.5), 1e-1, 60);
+        compare(Tucker.deep(2).ranks(3, 3, 3), 1e-2, 1e-1, 60);
     }
 
     @Test
     void tensorTrainWithGroupRmsProp() {
-        compare(TensorTrain.shallow().ranks(1, 3, 3, 1), Optimizer.groupRmsProp(1e-2), 1e-1, 60);
+        compare(TensorTrain.shallow().ranks(1, 3, 3, 1), 1e-2, 1e-1, 60);
     }
 
-    static void compare(ModelSpec spec, Optimizer optimizer, double initScale, int steps) {
+    static void compare(ModelSpec spec, double learningRate, double initScale, int steps) {
         SyntheticTensor tensor = new SyntheticTensor(DIMS, 3, 5000, 0.1, 42);
         int m = (int) tensor.entries();
         int[] flat = new int[m * 3];
@@ -60,10 +60,11 @@ class EquivalenceTest {
         Shape shape = Shape.of(DIMS);
         try (Coordinates at = Coordinates.of(shape, flat);
              Tensor y = Tensor.of(values, m);
-             CompletionResult local = Completion.of(at, y).model(spec).seed(11).optimizer(optimizer).initScale(initScale)
+             Observations known = Observations.of(at, y);
+             CompletionResult local = Completion.of(known).model(spec).seed(11).learningRate(learningRate).initScale(initScale)
                      .maxSteps(steps).validationFraction(0).fit()) {
             Dataset<Row> observed = TestSpark.dataset(tensor, flat, values);
-            try (SparkCompletionResult spark = SparkCompletion.of(observed, DIMS).model(spec).seed(11).optimizer(optimizer)
+            try (SparkCompletionResult spark = SparkCompletion.of(observed, DIMS).model(spec).seed(11).learningRate(learningRate)
                     .initScale(initScale).maxSteps(steps).validationFraction(0).partitions(3).fit()) {
                 assertEquals(steps, spark.report().steps());
                 assertEquals(local.report().steps(), spark.report().steps());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import deeptensor.model.CP;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
-import deeptensor.train.Optimizer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskFailedReason;
@@ -61,7 +60,7 @@ class FaultToleranceTest {
     }
 
     private static SparkCompletion fit(Dataset<Row> observed) {
-        return SparkCompletion.of(observed, EquivalenceTest.DIMS).model(CP.shallow().rank(4)).seed(3).optimizer(Optimizer.adam(1e-2))
+        return SparkCompletion.of(observed, EquivalenceTest.DIMS).model(CP.shallow().rank(4)).seed(3).learningRate(1e-2)
                 .initScale(0.1).maxSteps(20).checkEvery(5).validationFraction(0.1).partitions(3);
     }
 }

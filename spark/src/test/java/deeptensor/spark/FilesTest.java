@@ -9,7 +9,6 @@ import deeptensor.model.Tucker;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Optimizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +33,7 @@ class FilesTest {
         tensor.dataset(TestSpark.session(), 2).write().parquet(in);
         Dataset<Row> observed = TestSpark.session().read().parquet(in);
         try (SparkCompletionResult result = SparkCompletion.of(observed, 40, 30, 20).model(Tucker.shallow().ranks(3, 3, 3))
-                .optimizer(Optimizer.adam(3e-2)).initScale(0.1).maxSteps(300).seed(1).fit()) {
+                .learningRate(3e-2).initScale(0.1).maxSteps(300).seed(1).fit()) {
             System.out.println(result.report());
             assertTrue(result.report().validationEntries() > 200 && result.report().validationEntries() < 400,
                     "about 10 % held out: " + result.report().validationEntries());
@@ -73,7 +72,7 @@ class FilesTest {
         Files.writeString(csv, text);
         Dataset<Row> observed = TestSpark.session().read().option("header", "true").option("inferSchema", "true").csv(csv.toString());
         try (SparkCompletionResult result = SparkCompletion.of(observed, 6, 5).indexColumns("user", "item").valueColumn("rating")
-                .indexBase(1).model(deeptensor.model.CP.shallow().rank(1)).optimizer(Optimizer.adam(1e-1)).initScale(0.3)
+                .indexBase(1).model(deeptensor.model.CP.shallow().rank(1)).learningRate(1e-1).initScale(0.3)
                 .validationFraction(0).maxSteps(400).fit();
              Coordinates at = Coordinates.of(Shape.of(6, 5), new int[] {2, 2}); Tensor out = Tensor.zeros(1)) {
             result.model().predict(at, out);

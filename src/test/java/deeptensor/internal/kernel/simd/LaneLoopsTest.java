@@ -1,0 +1,72 @@
+package deeptensor.internal.kernel.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The register-blocked row-times-matrix loop against the loop it replaces in the tensor-train
+ * kernels (zero the output, one {@code axpy} per row): bit for bit at every vector width, for every
+ * column count from 0 to five vectors and one (each block width and every tail), several row
+ * counts and strides, and leaving every element outside the output run untouched.
+ */
+class LaneLoopsTest {
+
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+
+    @BeforeAll
+    static void needsTheVectorModule() {
+        Assumptions.assumeTrue(deeptensor.internal.kernel.KernelProvider.vectorModulePresent(),
+                "jdk.incubator.vector is not in this JVM (fallback run): SIMD loops not tested");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void equalsOneAxpyPerRowBitForBit(int bits) {
+        VectorSpecies<Double> species = VectorSpecies.of(double.class, VectorShape.forBitSize(bits));
+        VectorOps ops = VectorOps.create(species);
+        int lanes = species.length();
+        SplittableRandom random = new SplittableRandom(bits);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int cols = 0; cols <= 5 * lanes + 1; cols++) {
+                for (int rows : new int[] {0, 1, 2, 7, 33}) {
+                    long stride = cols + random.nextInt(4);
+                    long rowOff = random.nextInt(3), mOff = random.nextInt(5), outOff = 1 + random.nextInt(3);
+                    MemorySegment row = gaussian(arena, random, rowOff + rows);
+                    MemorySegment m = gaussian(arena, random, mOff + rows * stride + cols);
+                    MemorySegment expected = gaussian(arena, random, outOff + cols + 2);
+                    MemorySegment got = arena.allocate(expected.byteSize(), 8);
+                    MemorySegment.copy(expected, 0, got, 0, expected.byteSize());
+                    for (int c = 0; c < cols; c++) {
+                        expected.setAtIndex(D, outOff + c, 0.0);
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        ops.axpy(row.getAtIndex(D, rowOff + r), m, mOff + r * stride, expected, outOff, cols);
+                    }
+                    ops.rowTimesMatrix(row, rowOff, rows, m, mOff, stride, got, outOff, cols);
+                    for (long i = 0; i < expected.byteSize() / Double.BYTES; i++) {
+                        assertEquals(Double.doubleToRawLongBits(expected.getAtIndex(D, i)), Double.doubleToRawLongBits(got.getAtIndex(D, i)),
+                                bits + " bits, " + rows + "×" + cols + ", stride " + stride + ": element " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    private static MemorySegment gaussian(Arena arena, SplittableRandom random, long n) {
+        MemorySegment s = arena.allocate(Math.max(1, n) * Double.BYTES, 8);
+        for (long i = 0; i < n; i++) {
+            s.setAtIndex(D, i, random.nextGaussian());
+        }
+        return s;
+    }
+}
