@@ -100,6 +100,24 @@ final class LaneLoops extends VectorOps {
     }
 
     @Override
+    double tripleDot(MemorySegment x, long xOff, MemorySegment y, long yOff, MemorySegment z, long zOff, int n) {
+        int i = 0;
+        double sum = 0;
+        int bound = S.loopBound(n);
+        if (bound > 0) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (; i < bound; i += LANES) {
+                acc = load(x, xOff + i).mul(load(y, yOff + i)).fma(load(z, zOff + i), acc);
+            }
+            sum = inLaneOrder(acc);
+        }
+        for (; i < n; i++) {
+            sum = Math.fma(get(x, xOff + i) * get(y, yOff + i), get(z, zOff + i), sum);
+        }
+        return sum;
+    }
+
+    @Override
     double sum(MemorySegment x, long xOff, int n) {
         int i = 0;
         double sum = 0;

@@ -82,6 +82,9 @@ final class SampledKernels {
                 value = ops.sum(f0, r0, rank);
             } else if (order == 2) {
                 value = ops.dot(f0, r0, factors[1].segment(), (long) index(indexes, order, e, 1) * rank, rank);
+            } else if (order == 3) { // the common case, in registers: no scratch row stored and reloaded
+                value = ops.tripleDot(f0, r0, factors[1].segment(), (long) index(indexes, order, e, 1) * rank,
+                        factors[2].segment(), (long) index(indexes, order, e, 2) * rank, rank);
             } else {
                 ops.multiply(f0, r0, factors[1].segment(), (long) index(indexes, order, e, 1) * rank, row, 0, rank);
                 for (int n = 2; n < order - 1; n++) {

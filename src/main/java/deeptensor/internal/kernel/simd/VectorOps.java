@@ -31,6 +31,14 @@ abstract class VectorOps {
     /** {@code Σ x ⊙ y}. */
     abstract double dot(MemorySegment x, long xOff, MemorySegment y, long yOff, int n);
 
+    /**
+     * {@code Σ (x ⊙ y) ⊙ z}, with the products {@code x ⊙ y} rounded as {@link #multiply} rounds
+     * them and the sum taken as {@link #dot} takes it: bit for bit the same as multiplying into a
+     * scratch row and taking its dot product with {@code z}, without the round trip through memory
+     * (the evaluation of an order-3 CP model at an entry).
+     */
+    abstract double tripleDot(MemorySegment x, long xOff, MemorySegment y, long yOff, MemorySegment z, long zOff, int n);
+
     /** {@code Σ x}. */
     abstract double sum(MemorySegment x, long xOff, int n);
 

@@ -14,10 +14,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The register-blocked row-times-matrix loop against the loop it replaces in the tensor-train
- * kernels (zero the output, one {@code axpy} per row): bit for bit at every vector width, for every
- * column count from 0 to five vectors and one (each block width and every tail), several row
- * counts and strides, and leaving every element outside the output run untouched.
+ * The loops that keep sums in registers against the loops they replace, bit for bit at every vector
+ * width: the row-times-matrix loop of the tensor-train kernels against zeroing the output and one
+ * {@code axpy} per row (every column count from 0 to five vectors and one, several row counts and
+ * strides, nothing outside the output run touched), and the triple dot product of the CP
+ * evaluation against a multiply into a scratch row followed by a dot product (every length from 0
+ * to five vectors and one, ragged tails included).
  */
 class LaneLoopsTest {
 
@@ -58,6 +60,25 @@ class LaneLoopsTest {
                                 bits + " bits, " + rows + "×" + cols + ", stride " + stride + ": element " + i);
                     }
                 }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void tripleDotEqualsMultiplyThenDotBitForBit(int bits) {
+        VectorSpecies<Double> species = VectorSpecies.of(double.class, VectorShape.forBitSize(bits));
+        VectorOps ops = VectorOps.create(species);
+        SplittableRandom random = new SplittableRandom(bits + 1);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int n = 0; n <= 5 * species.length() + 1; n++) {
+                long xOff = random.nextInt(3), yOff = random.nextInt(5), zOff = random.nextInt(4);
+                MemorySegment x = gaussian(arena, random, xOff + n), y = gaussian(arena, random, yOff + n);
+                MemorySegment z = gaussian(arena, random, zOff + n), row = gaussian(arena, random, n);
+                ops.multiply(x, xOff, y, yOff, row, 0, n);
+                double expected = ops.dot(row, 0, z, zOff, n);
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(ops.tripleDot(x, xOff, y, yOff, z, zOff, n)),
+                        bits + " bits, length " + n);
             }
         }
     }
