@@ -73,8 +73,8 @@ class EquivalenceTest {
                 try (Coordinates elsewhere = randomEntries(shape, 3000, 5)) {
                     unobservedError = relativeDifference(local.model(), spark.model(), elsewhere);
                 }
-                System.out.printf("%s, %s, init %.0e, %d steps: relative difference %.3e (observed), %.3e (elsewhere); "
-                        + "Spark training RMSE %.6g%n", spec, optimizer, initScale, steps, observedError, unobservedError,
+                System.out.printf("%s, Adam lr %.0e, init %.0e, %d steps: relative difference %.3e (observed), %.3e (elsewhere); "
+                        + "Spark training RMSE %.6g%n", spec, learningRate, initScale, steps, observedError, unobservedError,
                         spark.report().trainRmse());
                 assertTrue(observedError <= 1e-12, "observed entries differ by " + observedError);
                 assertTrue(unobservedError <= 1e-12, "unobserved entries differ by " + unobservedError);
