@@ -45,6 +45,16 @@ public final class ModeProductPlan {
         return ModeOrder.flops(input, matrices, ModeOrder.cheapest(input, matrices));
     }
 
+    /**
+     * The modes with a non-null matrix in the order that makes the multi-mode product cheapest, the
+     * order a plan runs in. Running the same chain backwards (the adjoint products and, at each step,
+     * one contraction) costs twice the forward flops in that order too, so it is also the cheapest
+     * order for a forward pass that keeps its intermediates for the gradient.
+     */
+    public static int[] cheapestOrder(Shape input, Tensor[] matrices) {
+        return ModeOrder.cheapest(input, matrices);
+    }
+
     /** Workspace elements a plan for these inputs needs (two halves of the largest intermediate; at least 1). */
     public static long workspaceSize(Shape input, Tensor[] matrices) {
         int[] order = ModeOrder.cheapest(input, matrices);

@@ -16,12 +16,18 @@ import deeptensor.tensor.Tensor;
  *
  * <h2>Gradients</h2>
  * At the coordinates they are the Tucker scatter kernels (the adjoints of the sampled evaluation).
- * Densely, with {@code E} the loss derivative scattered into a full tensor:
- * {@code dℓ/dG = E ×_1 U^1ᵀ ⋯ ×_N U^Nᵀ}, and {@code dℓ/dU^n = E_(n) · B_(n)ᵀ} with
- * {@code B = G ×_{m≠n} U^m}: a multi-mode product and a contraction over all modes but {@code n}.
- * The buffers for {@code B} (one per mode), the transposed factors and one workspace shared by the
- * planned multi-mode products ({@link ModeProductPlan}) are allocated on first dense use and reused;
- * a dense step creates no objects.
+ *
+ * <p>Densely, the whole tensor is one chain of mode products, {@code T_k = T_{k−1} ×_{m_k} U^{m_k}}
+ * from {@code T_0 = G} to {@code T_N = W}, in the order of least flops
+ * ({@link ModeProductPlan#cheapestOrder}), and the dense pass keeps the intermediates
+ * {@code T_1 … T_{N−1}}. The backward pass walks the chain in reverse with the loss derivative
+ * {@code D_N = E} (scattered into a full tensor): at step {@code k},
+ * {@code dℓ/dU^{m_k} = D_k,(m_k) · T_{k−1},(m_k)ᵀ} (a contraction over all modes but {@code m_k})
+ * and {@code D_{k−1} = D_k ×_{m_k} U^{m_k}ᵀ}, ending with {@code dℓ/dG = D_0}. Each step costs the
+ * flops of its forward product twice, so a dense step (forward and backward) costs three times the
+ * reconstruction, as reverse-mode differentiation of the chain does; nothing is recomputed. The
+ * intermediates, the derivatives {@code D_1 … D_{N−1}} and the transposed factors are allocated on
+ * first dense use and reused; a dense step creates no objects.
  */
 public final class TuckerModel extends Model {
 
@@ -30,12 +36,14 @@ public final class TuckerModel extends Model {
     private final Tensor coreGradient;
     private final Tensor[] matrices;
     private final Tensor[] gradients;
-    private Tensor workspace;
+    /** The modes in the order the dense chain applies them (null until the first dense use). */
+    private int[] chain;
+    /** {@code T_1 … T_{N−1}}: the forward intermediates of the last dense reconstruction. */
+    private Tensor[] intermediates;
+    /** {@code D_1 … D_{N−1}}: the loss derivative with respect to each intermediate. */
+    private Tensor[] derivatives;
     private Tensor[] transposed;
-    private Tensor[] partial;
-    private ModeProductPlan reconstruction;
-    private ModeProductPlan coreGradientPlan;
-    private ModeProductPlan[] partialPlans;
+    /** Step {@code k}'s contraction {@code D_k,(m_k) · T_{k−1},(m_k)ᵀ} into the factor's gradient. */
     private Matrices.Contraction[] contractions;
 
     private TuckerModel(Shape shape, int coreBlock, Parameters parameters, Factor[] factors) {
@@ -132,16 +140,8 @@ public final class TuckerModel extends Model {
 
     @Override
     public double denseCost(int m) {
-        Shape shape = shape();
-        // Reconstruction; dℓ/dG costs the same (the same products in reverse order, transposed).
-        double flops = 2 * ModeProductPlan.flops(core.shape(), matrices);
-        for (int n = 0; n < matrices.length; n++) {
-            Tensor[] others = matrices.clone();
-            others[n] = null;
-            flops += ModeProductPlan.flops(core.shape(), others);
-            flops += 2.0 * shape.size() * core.dim(n);
-        }
-        return flops + 4.0 * m;
+        // The chain forward, then backward at twice its cost (see the class comment).
+        return 3 * ModeProductPlan.flops(core.shape(), matrices) + 4.0 * m;
     }
 
     @Override
@@ -152,7 +152,12 @@ public final class TuckerModel extends Model {
     @Override
     void reconstructInto(Tensor out) {
         prepareDense();
-        reconstruction.run(out);
+        Tensor x = core;
+        for (int k = 1; k <= chain.length; k++) {
+            Tensor y = k == chain.length ? out : intermediates[k - 1];
+            TensorOps.modeProduct(x, chain[k - 1], matrices[chain[k - 1]], y);
+            x = y;
+        }
     }
 
     @Override
@@ -163,77 +168,88 @@ public final class TuckerModel extends Model {
         }
     }
 
+    /** Uses the intermediates of the dense reconstruction that {@code lossAndGradient} ran just before. */
     @Override
     void denseBackward(Tensor gradient) {
         prepareDense();
+        int steps = chain.length;
         if (contractions == null) {
             // The dense loss derivative is the model's own buffer, fixed from the first dense step on.
-            contractions = new Matrices.Contraction[matrices.length];
-            for (int n = 0; n < matrices.length; n++) {
-                contractions[n] = new Matrices.Contraction(gradient, partial[n], n, gradients[n]);
+            contractions = new Matrices.Contraction[steps];
+            for (int k = steps; k >= 1; k--) {
+                int mode = chain[k - 1];
+                contractions[k - 1] = new Matrices.Contraction(derivative(k, gradient), intermediate(k - 1), mode, gradients[mode]);
             }
-            coreGradientPlan = ModeProductPlan.of(gradient, transposed, workspace);
         }
         for (int n = 0; n < matrices.length; n++) {
             Matrices.transpose(matrices[n], transposed[n]);
         }
-        coreGradientPlan.run(coreGradient);
-        for (int n = 0; n < matrices.length; n++) {
-            partialPlans[n].run(partial[n]);
-            contractions[n].run();
+        for (int k = steps; k >= 1; k--) {
+            int mode = chain[k - 1];
+            contractions[k - 1].run();
+            TensorOps.modeProduct(derivative(k, gradient), mode, transposed[mode], derivative(k - 1, gradient));
         }
+    }
+
+    /** {@code T_k}: the core for {@code k = 0}, a kept intermediate below {@code N}. */
+    private Tensor intermediate(int k) {
+        return k == 0 ? core : intermediates[k - 1];
+    }
+
+    /** {@code D_k}: the core's gradient for {@code k = 0}, the dense loss derivative for {@code k = N}. */
+    private Tensor derivative(int k, Tensor gradient) {
+        return k == 0 ? coreGradient : k == chain.length ? gradient : derivatives[k - 1];
     }
 
     @Override
     long denseWorkspaceBytes() {
-        // The buffers prepareDense allocates, by the same plan arithmetic; the transposed factors'
-        // shapes are taken from views of the factors (a view allocates nothing).
-        int order = matrices.length;
+        // What prepareDense allocates: the transposed factors, and T_k and D_k for 0 < k < N.
         long elements = 0;
-        long size = ModeProductPlan.workspaceSize(core.shape(), matrices);
-        Tensor[] transposedShapes = new Tensor[order];
-        for (int n = 0; n < order; n++) {
-            elements += (long) core.dim(n) * shape().dim(n) + shape().withDim(n, core.dim(n)).size();
-            Tensor[] allBut = matrices.clone();
-            allBut[n] = null;
-            size = Math.max(size, ModeProductPlan.workspaceSize(core.shape(), allBut));
-            transposedShapes[n] = matrices[n].reshape(core.dim(n), shape().dim(n));
+        for (int n = 0; n < matrices.length; n++) {
+            elements += (long) core.dim(n) * shape().dim(n);
         }
-        size = Math.max(size, ModeProductPlan.workspaceSize(shape(), transposedShapes));
-        return (elements + size) * Double.BYTES;
+        for (int[] dims : intermediateShapes(ModeProductPlan.cheapestOrder(core.shape(), matrices))) {
+            elements += 2 * Shape.of(dims).size();
+        }
+        return elements * Double.BYTES;
     }
 
-    /** Allocates, once, the buffers of the dense path and one workspace large enough for all its products. */
+    /** The shapes of {@code T_1 … T_{N−1}} along {@code order}. */
+    private int[][] intermediateShapes(int[] order) {
+        int[][] shapes = new int[order.length - 1][];
+        int[] dims = core.shape().dims();
+        for (int k = 1; k < order.length; k++) {
+            dims[order[k - 1]] = shape().dim(order[k - 1]);
+            shapes[k - 1] = dims.clone();
+        }
+        return shapes;
+    }
+
+    /** Allocates, once, the buffers of the dense path. */
     private void prepareDense() {
-        if (workspace != null) {
+        if (chain != null) {
             return;
         }
         int order = matrices.length;
+        int[] steps = ModeProductPlan.cheapestOrder(core.shape(), matrices);
+        int[][] shapes = intermediateShapes(steps);
+        for (int[] dims : shapes) {
+            if (Shape.of(dims).size() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("the dense Tucker path for shape " + shape() + " and core " + core.shape()
+                        + " needs an intermediate of " + Shape.of(dims).size() + " elements, too many; use sampled evaluation");
+            }
+        }
         transposed = new Tensor[order];
-        partial = new Tensor[order];
-        Tensor[][] allBut = new Tensor[order][];
-        long size = ModeProductPlan.workspaceSize(core.shape(), matrices);
+        intermediates = new Tensor[shapes.length];
+        derivatives = new Tensor[shapes.length];
         for (int n = 0; n < order; n++) {
             transposed[n] = Tensor.zeros(core.dim(n), shape().dim(n));
-            allBut[n] = matrices.clone();
-            allBut[n][n] = null;
-            partial[n] = Tensor.zeros(shape().withDim(n, core.dim(n)));
-            size = Math.max(size, ModeProductPlan.workspaceSize(core.shape(), allBut[n]));
         }
-        size = Math.max(size, ModeProductPlan.workspaceSize(shape(), transposed));
-        if (size > Integer.MAX_VALUE) {
-            closeWorkspaces();
-            transposed = null;
-            partial = null;
-            throw new IllegalArgumentException("the dense Tucker path for shape " + shape() + " and core " + core.shape()
-                    + " needs a workspace of " + size + " elements, too many; use sampled evaluation");
+        for (int k = 0; k < shapes.length; k++) {
+            intermediates[k] = Tensor.zeros(shapes[k]);
+            derivatives[k] = Tensor.zeros(shapes[k]);
         }
-        workspace = Tensor.zeros((int) size);
-        reconstruction = ModeProductPlan.of(core, matrices, workspace);
-        partialPlans = new ModeProductPlan[order];
-        for (int n = 0; n < order; n++) {
-            partialPlans[n] = ModeProductPlan.of(core, allBut[n], workspace);
-        }
+        chain = steps;
     }
 
     @Override
@@ -243,11 +259,8 @@ public final class TuckerModel extends Model {
 
     @Override
     void closeWorkspaces() {
-        // Also after a prepareDense that failed part-way (its size check comes after these buffers).
-        if (workspace != null) {
-            workspace.close();
-        }
-        for (Tensor[] buffers : new Tensor[][] {transposed, partial}) {
+        // Also after a prepareDense that failed part-way.
+        for (Tensor[] buffers : new Tensor[][] {transposed, intermediates, derivatives}) {
             if (buffers != null) {
                 for (Tensor buffer : buffers) {
                     if (buffer != null) {
