@@ -249,20 +249,21 @@ def worker():
             peer.loss_and_gradient()
             peer.adam()
             warm += 1
-        step, grad, wall, process = [], [], [], []
+        step, grad, wall = [], [], []
         spent = 0
+        process_start, thread_start = time.process_time_ns(), clock()
         while len(step) < command["min_steps"] or (spent < command["timed"] * 1e9 and len(step) < 5000):
-            w0, p0, t0 = time.perf_counter_ns(), time.process_time_ns(), clock()
+            w0, t0 = time.perf_counter_ns(), clock()
             peer.loss_and_gradient()
             t1 = clock()
             peer.adam()
             t2 = clock()
-            process.append(time.process_time_ns() - p0)
             wall.append(time.perf_counter_ns() - w0)
             step.append(t2 - t0)
             grad.append(t1 - t0)
             spent += t2 - t0
-        return {"warmup_steps": warm, "step_ns": step, "grad_ns": grad, "wall_ns": wall, "process_ns": process}
+        return {"warmup_steps": warm, "step_ns": step, "grad_ns": grad, "wall_ns": wall,
+                "process_total_ns": time.process_time_ns() - process_start, "thread_total_ns": clock() - thread_start}
 
     def info():
         import ctypes
@@ -301,17 +302,16 @@ def worker():
 class Process:
     """A worker process that answers one JSON line per command line."""
 
-    def __init__(self, name, command, env=None):
+    def __init__(self, name, command, env=None, log=None):
         self.name = name
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
-                                        stderr=subprocess.DEVNULL if name == "deeptensor" else None)
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, stderr=log)
 
     def ask(self, line):
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
         if not answer:
-            sys.exit("%s worker ended unexpectedly (command: %s)" % (self.name, line))
+            sys.exit("%s worker ended unexpectedly (command: %s); see its log" % (self.name, line))
         result = json.loads(answer)
         if "error" in result:
             sys.exit("%s worker failed on '%s': %s" % (self.name, line, result["error"]))
@@ -382,7 +382,8 @@ def main():
     # installed in the local Maven repository when it was packaged.
     classpath = os.path.join(ROOT, "target", "deeptensor.jar") + os.pathsep + os.path.join(HERE, "target", "benchmarks.jar")
     java = Process("deeptensor", [os.path.join(home, "bin", "java"), "--add-modules", "jdk.incubator.vector",
-                                  "-Ddeeptensor.threads=1", "-Xss8m", "-cp", classpath, "deeptensor.bench.TrainStepDriver"])
+                                  "-Ddeeptensor.threads=1", "-Xss8m", "-cp", classpath, "deeptensor.bench.TrainStepDriver"],
+                   log=open(os.path.join(out, "deeptensor.log"), "w"))
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     torch = Process("PyTorch", [PYTHON, os.path.abspath(__file__), "--worker"], env=env)
@@ -470,8 +471,7 @@ def summary(r):
     s = {"step": median(r["step_ns"]), "grad": median(r["grad_ns"]), "wall": median(r["wall_ns"]), "steps": len(r["step_ns"])}
     if "dense" in r:
         s["dense"] = r["dense"]
-    if "process_ns" in r:
-        s["process"] = median(r["process_ns"])
+    s["process"] = r["process_total_ns"] / r["thread_total_ns"]
     return s
 
 
@@ -524,7 +524,7 @@ def report(meta, configs):
         lines.append("| %s | %.0f %% | %.0f %% | %.2f | %.2f | %.2f | %.2f |" % (
             label(c), 100 * median([r["grad"] / r["step"] for r in o]), 100 * median([r["grad"] / r["step"] for r in t]),
             median([r["wall"] / r["step"] for r in o]), median([r["wall"] / r["step"] for r in t]),
-            median([r["process"] / r["step"] for r in o]), median([r["process"] / r["step"] for r in t])))
+            median([r["process"] for r in o]), median([r["process"] for r in t])))
     lines.append("")
     worst = max(max(v["loss_rel"], v["pred_rel"], v["grad_rel"], v["adam_rel"]) for c in configs for v in c["check"].values())
     lines.append("Check at the starting point (same parameters, coordinates and targets on both sides): largest relative "

@@ -58,7 +58,8 @@ import java.util.SplittableRandom;
  *   <li>{@code time CASE WARMUP_S MIN_STEPS TIMED_S}: full-batch steps (loss and gradient, then the
  *       Adam update) until {@code WARMUP_S} seconds of thread CPU time, then timed steps until both
  *       {@code MIN_STEPS} steps and {@code TIMED_S} seconds; answers the thread CPU time of every timed
- *       step, of its loss-and-gradient part, its wall time and the JVM's CPU time, in nanoseconds.</li>
+ *       step, of its loss-and-gradient part and its wall time, in nanoseconds, and the CPU time of the
+ *       whole JVM and of the thread over the timed steps.</li>
  *   <li>{@code quit}.</li>
  * </ul>
  * Run with {@code --add-modules jdk.incubator.vector -Ddeeptensor.threads=1}: the step then runs
@@ -199,25 +200,26 @@ public final class TrainStepDriver {
                 warm++;
             }
             List<long[]> steps = new ArrayList<>();
+            long processStart = PROCESS.getProcessCpuTime(), threadStart = THREADS.getCurrentThreadCpuTime();
             long spent = 0;
             double sink = 0;
             while (steps.size() < Math.max(1, minSteps) || (spent < timed * 1e9 && steps.size() < 5000)) {
                 long wall0 = System.nanoTime();
-                long p0 = PROCESS.getProcessCpuTime();
                 long t0 = THREADS.getCurrentThreadCpuTime();
                 sink += c.model.lossAndGradient(c.batch);
                 long t1 = THREADS.getCurrentThreadCpuTime();
                 c.adam.step(c.model.parameters().values(), c.model.parameters().gradients());
                 long t2 = THREADS.getCurrentThreadCpuTime();
-                long process = PROCESS.getProcessCpuTime() - p0;
                 long wall = System.nanoTime() - wall0;
-                steps.add(new long[] {t2 - t0, t1 - t0, wall, process});
+                steps.add(new long[] {t2 - t0, t1 - t0, wall});
                 spent += t2 - t0;
             }
+            long processTotal = PROCESS.getProcessCpuTime() - processStart, threadTotal = THREADS.getCurrentThreadCpuTime() - threadStart;
             StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "{\"dense\": %b, \"auto_dense\": %b, \"warmup_steps\": %d, \"last_loss\": %.6g",
-                    c.dense, c.autoDense, warm, sink / steps.size()));
-            String[] names = {"step_ns", "grad_ns", "wall_ns", "process_ns"};
+            out.append(String.format(Locale.ROOT, "{\"dense\": %b, \"auto_dense\": %b, \"warmup_steps\": %d, \"last_loss\": %.6g,"
+                    + " \"process_total_ns\": %d, \"thread_total_ns\": %d", c.dense, c.autoDense, warm, sink / steps.size(),
+                    processTotal, threadTotal));
+            String[] names = {"step_ns", "grad_ns", "wall_ns"};
             for (int k = 0; k < names.length; k++) {
                 out.append(", \"").append(names[k]).append("\": [");
                 for (int s = 0; s < steps.size(); s++) {
