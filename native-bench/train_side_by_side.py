@@ -84,9 +84,10 @@ def build(home):
     """The library (installed, for native-bench to compile against) and the benchmarks jar."""
     env = dict(os.environ, JAVA_HOME=home)
     env.setdefault("MAVEN_OPTS", "--sun-misc-unsafe-memory-access=allow")
-    subprocess.check_call(["mvn", "-B", "-q", "install", "-DskipTests", "-Dmaven.javadoc.skip=true",
-                           "-Dmaven.source.skip=true"], cwd=ROOT, env=env)
-    subprocess.check_call(["mvn", "-B", "-q", "clean", "package"], cwd=HERE, env=env)
+    # Maven's output goes to stderr: standard output is the table.
+    subprocess.check_call(["mvn", "-B", "-q", "-Dstyle.color=never", "install", "-DskipTests", "-Dmaven.javadoc.skip=true",
+                           "-Dmaven.source.skip=true"], cwd=ROOT, env=env, stdout=sys.stderr)
+    subprocess.check_call(["mvn", "-B", "-q", "-Dstyle.color=never", "clean", "package"], cwd=HERE, env=env, stdout=sys.stderr)
 
 
 def machine():
