@@ -3,14 +3,15 @@
 
 For each configuration (model, N×N×N, chain depth L, factor form) both sides take the same step:
   loss ℓ = (1/m) Σ_Ω (W_i − Y_i)² over the 20 % observed entries, its gradient with respect to
-  every parameter, then one Adam update (Keras form, as deeptensor.train.Optimizer.adam: lr 5e-4,
+  every parameter, then one Adam update (Keras form, as deeptensor.internal.train.Optimizer.adam: lr 5e-4,
   β1 0.9, β2 0.999, ε 1e-7 added to the uncorrected √v);
 and the time of that step is measured as the CPU time of the thread that runs it (one thread on
 each side: -Ddeeptensor.threads=1; torch.set_num_threads(1), OMP/OpenBLAS threads 1), so that a
 busy second core changes the numbers less than wall time would.
 
-  * deeptensor: TrainStepDriver (this folder), Model.lossAndGradient then OptimizerState.step, on
-    the evaluation path AUTO picks (deep CP: also the other path, forced).
+  * deeptensor: TrainStepDriver (this folder), Model.lossAndGradient then OptimizerState.step
+    (deeptensor.internal.model and .train), on the evaluation path AUTO picks (deep CP: also the
+    other path, forced).
   * PyTorch: the same model written here from its definition in docs/models.md and the Javadoc of
     FactorForm, CpModel and TuckerModel (not from the library's code): shared chain
     F = M_L ⋯ M_1, column chains f_j = A_{j,L} ⋯ A_{j,2} a_j, CP W = Σ_r f_r¹ ∘ f_r² ∘ f_r³,

@@ -1,20 +1,21 @@
 package deeptensor.bench;
 
-import deeptensor.kernel.KernelProvider;
-import deeptensor.model.Batch;
+import deeptensor.internal.kernel.KernelProvider;
+import deeptensor.internal.model.Batch;
+import deeptensor.internal.model.Evaluation;
+import deeptensor.internal.model.Model;
+import deeptensor.internal.model.Models;
+import deeptensor.internal.model.Parameters;
+import deeptensor.internal.train.Initializer;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.OptimizerState;
 import deeptensor.model.CP;
-import deeptensor.model.Evaluation;
 import deeptensor.model.FactorForm;
-import deeptensor.model.Model;
 import deeptensor.model.ModelSpec;
-import deeptensor.model.Parameters;
 import deeptensor.model.Tucker;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
-import deeptensor.train.Initializer;
-import deeptensor.train.Optimizer;
-import deeptensor.train.OptimizerState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -102,13 +103,13 @@ public final class TrainStepDriver {
             long[] offsets = random.longs(0, shape.size()).distinct().limit(count).sorted().toArray();
             at = Coordinates.ofOffsets(shape, offsets);
             targets = Tensor.gaussian(8, 1.0, count);
-            model = spec.build(shape);
+            model = Models.build(spec, shape);
             autoDense = model.usesDense(count);
             model.evaluation(Evaluation.valueOf(path.toUpperCase(Locale.ROOT)));
             dense = model.usesDense(count);
             Initializer.endToEndWithRms(model, 1.0).initialize(model, 9);
             batch = new Batch(at, targets);
-            adam = Optimizer.adam(5e-4).start(model.parameters().size());
+            adam = OptimizerState.start(Optimizer.adam(5e-4), model.parameters().size());
         }
 
         double step() {
