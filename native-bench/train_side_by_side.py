@@ -102,7 +102,14 @@ def machine():
         pass
     flags = set(info.get("Flags", "").split())
     vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
-    return {"cpu": info.get("Model name", "?"), "family": info.get("CPU family", "?"), "model": info.get("Model", "?"),
+    packages = {}
+    for package in ("python3-torch", "python3-numpy", "libopenblas0-pthread"):
+        try:
+            packages[package] = subprocess.check_output(["dpkg-query", "-W", "-f", "${Version}", package], text=True,
+                                                        stderr=subprocess.DEVNULL).strip()
+        except (OSError, subprocess.CalledProcessError):
+            packages[package] = "?"
+    return {"packages": packages, "cpu": info.get("Model name", "?"), "family": info.get("CPU family", "?"), "model": info.get("Model", "?"),
             "vendor": info.get("Vendor ID", "?"), "cpus": info.get("CPU(s)", "?"), "vector": vector,
             "hypervisor": info.get("Hypervisor vendor", "")}
 
@@ -483,9 +490,13 @@ def report(meta, configs):
     lines.append("Machine: %s (%s family %s model %s), %s CPUs%s, %s; the library chose %s: %d doubles per vector."
                  % (m["cpu"], m["vendor"], m["family"], m["model"], m["cpus"], " (" + m["hypervisor"] + " guest)" if m["hypervisor"] else "",
                     m["vector"], ours["kernel_details"], ours["lanes"]))
-    lines.append("deeptensor on %s; PyTorch %s (ATen CPU capability %s), NumPy %s, BLAS %s (OpenBLAS core %s, %s thread)."
-                 % (ours["java"], theirs["torch"], theirs.get("torch_cpu_capability", "?"), theirs["numpy"],
-                    ", ".join(theirs.get("blas", [])) or "?", theirs.get("openblas_core", "?"), theirs.get("openblas_threads", "?")))
+    debian = m.get("packages", {})
+    lines.append("deeptensor on %s; PyTorch %s (Debian python3-torch %s; ATen CPU capability %s), NumPy %s, BLAS %s "
+                 "(libopenblas0-pthread %s, OpenBLAS core %s, %s thread)."
+                 % (ours["java"], theirs["torch"], debian.get("python3-torch", "?"), theirs.get("torch_cpu_capability", "?"),
+                    theirs["numpy"],
+                    ", ".join(theirs.get("blas", [])) or "?", debian.get("libopenblas0-pthread", "?"),
+                    theirs.get("openblas_core", "?"), theirs.get("openblas_threads", "?")))
     lines.append("Run %s to %s, %d interleaved repetitions; load average %s before, %s after."
                  % (meta["started"], meta["finished"], meta["reps"], " ".join(meta["loadavg_before"]), " ".join(meta["loadavg_after"])))
     lines.append("")

@@ -6,7 +6,7 @@
 # Installs Debian's python3-torch, python3-numpy and libopenblas0-pthread when missing (as root),
 # builds the library and native-bench, checks that both sides compute the same loss, gradient and
 # Adam update at a fixed point, then times the step on one thread each, interleaved, and prints the
-# table (also written to DIR/table.md, default native-bench/results/train-<date>). About 40 minutes;
-# --quick (25³, L = 1 only) about 2.
+# table (also written to DIR/table.md, default native-bench/results/train-<date>). About 20 minutes
+# on the machine of docs/performance.md ("Training step against PyTorch"); --quick (25³, L = 1) about 1.5.
 # Debian's interpreter on purpose: Debian's python3-torch, NumPy and OpenBLAS live under it.
 exec /usr/bin/python3 "$(dirname "$0")/train_side_by_side.py" "$@"
