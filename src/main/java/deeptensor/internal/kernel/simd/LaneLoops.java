@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -91,7 +92,7 @@ final class LaneLoops extends VectorOps {
             for (; i < bound; i += LANES) {
                 acc = load(x, xOff + i).fma(load(y, yOff + i), acc);
             }
-            sum = inLaneOrder(acc);
+            sum = lanesSummed(acc);
         }
         for (; i < n; i++) {
             sum = Math.fma(get(x, xOff + i), get(y, yOff + i), sum);
@@ -109,7 +110,7 @@ final class LaneLoops extends VectorOps {
             for (; i < bound; i += LANES) {
                 acc = load(x, xOff + i).mul(load(y, yOff + i)).fma(load(z, zOff + i), acc);
             }
-            sum = inLaneOrder(acc);
+            sum = lanesSummed(acc);
         }
         for (; i < n; i++) {
             sum = Math.fma(get(x, xOff + i) * get(y, yOff + i), get(z, zOff + i), sum);
@@ -127,7 +128,7 @@ final class LaneLoops extends VectorOps {
             for (; i < bound; i += LANES) {
                 acc = acc.add(load(x, xOff + i));
             }
-            sum = inLaneOrder(acc);
+            sum = lanesSummed(acc);
         }
         for (; i < n; i++) {
             sum += get(x, xOff + i);
@@ -183,17 +184,39 @@ final class LaneLoops extends VectorOps {
         }
     }
 
+    /** Lane {@code i} paired with lane {@code i ^ k}: the steps of the butterfly in {@link #lanesSummed}. */
+    private static final VectorShuffle<Double> PAIR_4 = LANES == 8 ? VectorShuffle.fromOp(S, i -> i ^ 4) : null;
+    private static final VectorShuffle<Double> PAIR_2 = LANES >= 4 ? VectorShuffle.fromOp(S, i -> i ^ 2) : null;
+    private static final VectorShuffle<Double> PAIR_1 = LANES >= 2 ? VectorShuffle.fromOp(S, i -> i ^ 1) : null;
+
     /**
-     * The sum of the lanes, added first to last. {@code reduceLanes(ADD)} leaves the order of the
-     * additions unspecified, and in practice interpreted and JIT-compiled code add in different
-     * orders, so the same call could give different bits before and after warm-up; a fixed order
-     * keeps results reproducible bit for bit. Called once per reduction, so its cost does not matter.
+     * The sum of the lanes in a fixed order: a butterfly that adds lane {@code i} to lane
+     * {@code i ^ 4}, then {@code i ^ 2}, then {@code i ^ 1} (as far as there are lanes), so lane 0
+     * ends with {@code ((a0+a4)+(a2+a6)) + ((a1+a5)+(a3+a7))}. {@code reduceLanes(ADD)} leaves the
+     * order of the additions unspecified, and in practice interpreted and JIT-compiled code add in
+     * different orders, so the same call could give different bits before and after warm-up; whole
+     * vector additions of permuted lanes are exact lane by lane, so this order holds everywhere and
+     * results stay reproducible bit for bit. It costs three shuffles and three additions instead of
+     * one lane extraction per lane: for short sums (a row of 32 doubles, one prediction) the
+     * extractions were the largest part of the work.
      */
-    private static double inLaneOrder(DoubleVector acc) {
-        double sum = 0;
-        for (int lane = 0; lane < LANES; lane++) {
-            sum += acc.lane(lane);
+    private static double lanesSummed(DoubleVector acc) {
+        if (LANES > 8) { // wider than any x86 vector (an SVE machine): first to last, one lane at a time
+            double sum = 0;
+            for (int lane = 0; lane < LANES; lane++) {
+                sum += acc.lane(lane);
+            }
+            return sum;
         }
-        return sum;
+        if (LANES >= 8) {
+            acc = acc.add(acc.rearrange(PAIR_4));
+        }
+        if (LANES >= 4) {
+            acc = acc.add(acc.rearrange(PAIR_2));
+        }
+        if (LANES >= 2) {
+            acc = acc.add(acc.rearrange(PAIR_1));
+        }
+        return acc.lane(0);
     }
 }

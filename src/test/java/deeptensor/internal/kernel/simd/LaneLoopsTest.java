@@ -83,6 +83,38 @@ class LaneLoopsTest {
         }
     }
 
+    /**
+     * A dot product of exactly one vector sums its lane products in the documented butterfly order
+     * (lane i with lane i ^ 4, then i ^ 2, then i ^ 1), written out here in scalar code: the order
+     * is a definition, the same in interpreted and compiled code.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void lanesAreSummedInTheButterflyOrder(int bits) {
+        VectorSpecies<Double> species = VectorSpecies.of(double.class, VectorShape.forBitSize(bits));
+        VectorOps ops = VectorOps.create(species);
+        int lanes = species.length();
+        SplittableRandom random = new SplittableRandom(bits + 2);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int trial = 0; trial < 200; trial++) {
+                MemorySegment x = gaussian(arena, random, lanes), y = gaussian(arena, random, lanes);
+                double[] p = new double[lanes];
+                for (int i = 0; i < lanes; i++) {
+                    p[i] = Math.fma(x.getAtIndex(D, i), y.getAtIndex(D, i), 0.0);
+                }
+                for (int step = lanes / 2; step >= 1; step /= 2) {
+                    double[] next = new double[lanes];
+                    for (int i = 0; i < lanes; i++) {
+                        next[i] = p[i] + p[i ^ step];
+                    }
+                    p = next;
+                }
+                assertEquals(Double.doubleToRawLongBits(p[0]), Double.doubleToRawLongBits(ops.dot(x, 0, y, 0, lanes)),
+                        bits + " bits, trial " + trial);
+            }
+        }
+    }
+
     private static MemorySegment gaussian(Arena arena, SplittableRandom random, long n) {
         MemorySegment s = arena.allocate(Math.max(1, n) * Double.BYTES, 8);
         for (long i = 0; i < n; i++) {
