@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One full-batch training step — loss and gradient through the model and its chains, then an Adam
  * update — at the papers' sizes. Run with {@code -prof gc} to see the allocation per step: the
- * step path is meant to allocate nothing after warm-up. Single-threaded kernels.
+ * step path is meant to allocate nothing after warm-up. Single-threaded kernels unless
+ * {@code -p threads=2}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,6 +59,10 @@ public class TrainingStepBench {
     @Param({"0"})
     public int rank;
 
+    /** Kernel threads (the library's {@code deeptensor.threads}); results are bit-identical at any count. */
+    @Param({"1"})
+    public int threads;
+
     /** {@code auto}, {@code dense} or {@code sampled}: the evaluation path (AUTO is the model's own choice). */
     @Param({"auto"})
     public String evaluation;
@@ -70,7 +75,7 @@ public class TrainingStepBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Fixtures.kernels("simd", 1); // fails fast if the Vector API kernels are not in use
+        Fixtures.kernels("simd", threads); // fails fast if the Vector API kernels are not in use
         Shape dims = Shape.of(Fixtures.dims(shape));
         SplittableRandom random = new SplittableRandom(7);
         int count = (int) Math.round(observed * dims.size());
