@@ -108,9 +108,7 @@ public final class Completion {
             throw new IllegalArgumentException(at.count() + " observed coordinates need a vector of " + at.count()
                     + " values, got shape " + values.shape());
         }
-        if (at.count() == 0) {
-            throw new IllegalArgumentException("nothing is observed: a completion needs at least one observed entry of " + at.shape());
-        }
+        requireSomething(at);
         for (int e = 0; e < at.count(); e++) {
             if (!Double.isFinite(values.getFlat(e))) {
                 throw new IllegalArgumentException("observed value " + e + " at " + java.util.Arrays.toString(index(at, e))
@@ -153,7 +151,15 @@ public final class Completion {
      */
     public static Completion of(Observations observed) {
         Objects.requireNonNull(observed, "observations");
-        return of(observed.coordinates(), observed.values());
+        // Observations already refuse non-finite values and repeated entries: not checked twice.
+        requireSomething(observed.coordinates());
+        return new Completion(observed.coordinates(), observed.values());
+    }
+
+    private static void requireSomething(Coordinates at) {
+        if (at.count() == 0) {
+            throw new IllegalArgumentException("nothing is observed: a completion needs at least one observed entry of " + at.shape());
+        }
     }
 
     private static int[] index(Coordinates at, int e) {

@@ -110,10 +110,10 @@ public final class CompletionModel implements AutoCloseable {
      */
     public static CompletionModel ofCp(Tensor... factors) {
         int order = requireBlocks("CP", factors, "factor matrices");
-        int rank = factors[0].cols();
+        int rank = requireMatrix("CP factor 1", factors[0], -1);
         int[] dims = new int[order];
         for (int n = 0; n < order; n++) {
-            requireShape("CP factor " + (n + 1), factors[n], factors[n].order() == 2 ? factors[n].rows() : -1, rank);
+            requireMatrix("CP factor " + (n + 1), factors[n], rank);
             dims[n] = factors[n].rows();
         }
         return ofPlain(Factorization.Kind.CP, Shape.of(dims), new int[] {rank}, null, factors);
@@ -133,7 +133,7 @@ public final class CompletionModel implements AutoCloseable {
         }
         int[] dims = new int[order];
         for (int n = 0; n < order; n++) {
-            requireShape("Tucker factor " + (n + 1), factors[n], factors[n].order() == 2 ? factors[n].rows() : -1, core.dim(n));
+            requireMatrix("Tucker factor " + (n + 1), factors[n], core.dim(n));
             dims[n] = factors[n].rows();
         }
         return ofPlain(Factorization.Kind.TUCKER, Shape.of(dims), core.shape().dims(), core, factors);
@@ -177,10 +177,13 @@ public final class CompletionModel implements AutoCloseable {
         return blocks.length;
     }
 
-    private static void requireShape(String what, Tensor block, int rows, int cols) {
-        if (block.order() != 2 || block.dim(1) != cols || rows < 1) {
-            throw new IllegalArgumentException(what + " must be a matrix with " + cols + " columns, got shape " + block.shape());
+    /** Refuses anything but a matrix with at least one row and {@code cols} columns (any count if negative); returns its columns. */
+    private static int requireMatrix(String what, Tensor block, int cols) {
+        if (block.order() != 2 || block.rows() < 1 || cols >= 0 && block.cols() != cols) {
+            throw new IllegalArgumentException(what + " must be a matrix" + (cols >= 0 ? " with " + cols + " columns" : "")
+                    + ", got shape " + block.shape());
         }
+        return block.cols();
     }
 
     private static CompletionModel ofPlain(Factorization.Kind kind, Shape shape, int[] ranks, Tensor core, Tensor[] blocks) {

@@ -86,7 +86,7 @@ final class InfoCommand {
         Range range = Range.of(content);
         long size = content.shape().size();
         out.println("file       " + name);
-        out.println("format     " + formatLine(content));
+        out.println("format     " + content.layout());
         out.printf(Locale.ROOT, "shape      %s (%d entries)%n", content.shape(), size);
         out.printf(Locale.ROOT, "observed   %d (%.2f %%)%n", range.count, size == 0 ? 0.0 : 100.0 * range.count / size);
         out.println("kernels    " + KernelProvider.kernels().name());
@@ -110,11 +110,10 @@ final class InfoCommand {
             out.println("spectra    not computed: the observed values include an infinity");
             return;
         }
-        try (Tensor dense = densify(content)) {
+        try (Tensor dense = filledCopy(content, range.count == 0 ? 0 : range.mean())) {
             boolean filled = range.count < size;
             out.println("spectra    singular values of each mode-n unfolding" + (filled
                     ? " (unobserved entries set to the observed mean)" : ""));
-            fillMissing(dense, content, range.count == 0 ? 0 : range.mean());
             // Only ratios of singular values are shown, so the tensor is divided by its largest
             // magnitude first: singular values of data near 1e308 would overflow, near 1e-308 lose digits.
             double largest = Math.max(Math.abs(range.min), Math.abs(range.max));
@@ -129,42 +128,28 @@ final class InfoCommand {
         }
     }
 
-    private static String formatLine(TensorFile content) {
-        return content.layout();
-    }
-
-    /** A dense copy to take spectra of. */
-    private static Tensor densify(TensorFile content) {
+    /** A dense copy to take spectra of, with unobserved entries (NaN in an array, absent from a sparse file) set to {@code fill}. */
+    private static Tensor filledCopy(TensorFile content, double fill) {
         return switch (content) {
-            case TensorFile.Dense dense -> dense.tensor().copy();
-            case TensorFile.Sparse sparse -> sparse.observations().toDense();
-        };
-    }
-
-    /** Sets unobserved entries (NaN in a dense copy, absent in a sparse file) to {@code fill}. */
-    private static void fillMissing(Tensor dense, TensorFile content, double fill) {
-        if (content instanceof TensorFile.Sparse sparse) {
-            Coordinates at = sparse.observations().coordinates();
-            long[] observed = new long[at.count()];
-            for (int e = 0; e < observed.length; e++) {
-                observed[e] = at.offset(e);
-            }
-            java.util.Arrays.sort(observed);
-            int next = 0;
-            for (long i = 0; i < dense.size(); i++) {
-                if (next < observed.length && observed[next] == i) {
-                    next++;
-                } else {
-                    dense.setFlat(i, fill);
+            case TensorFile.Dense dense -> {
+                Tensor copy = dense.tensor().copy();
+                for (long i = 0; i < copy.size(); i++) {
+                    if (Double.isNaN(copy.getFlat(i))) {
+                        copy.setFlat(i, fill);
+                    }
                 }
+                yield copy;
             }
-            return;
-        }
-        for (long i = 0; i < dense.size(); i++) {
-            if (Double.isNaN(dense.getFlat(i))) {
-                dense.setFlat(i, fill);
+            case TensorFile.Sparse sparse -> {
+                Observations observed = sparse.observations();
+                Tensor copy = Tensor.zeros(observed.shape()).fill(fill);
+                Coordinates at = observed.coordinates();
+                for (int e = 0; e < at.count(); e++) {
+                    copy.setFlat(at.offset(e), observed.value(e));
+                }
+                yield copy;
             }
-        }
+        };
     }
 
     static String modeLine(int mode, int size, double[] sigma, int top) {

@@ -42,6 +42,16 @@ final class Fixtures implements AutoCloseable {
         return dims;
     }
 
+    /**
+     * A share {@code fraction} of the entries of {@code shape}, distinct, drawn with {@code seed} and
+     * listed in increasing offset order: the observed entries of the training benchmarks.
+     */
+    static Coordinates observedEntries(Shape shape, double fraction, long seed) {
+        int count = (int) Math.round(fraction * shape.size());
+        long[] offsets = new SplittableRandom(seed).longs(0, shape.size()).distinct().limit(count).sorted().toArray();
+        return Coordinates.ofOffsets(shape, offsets);
+    }
+
     Tensor gaussian(int... dims) {
         return keep(Tensor.gaussian(random.nextLong(), 1.0, dims));
     }

@@ -13,26 +13,21 @@ import deeptensor.model.CP;
 import deeptensor.model.FactorForm;
 import deeptensor.model.ModelSpec;
 import deeptensor.model.Tucker;
+import deeptensor.io.TensorFiles;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * The deeptensor side of the training side-by-side against PyTorch ({@code train_side_by_side.sh}):
@@ -52,7 +47,7 @@ import java.util.SplittableRandom;
  * <p>Commands:
  * <ul>
  *   <li>{@code info}: the kernels the library chose, doubles per vector, the JVM.</li>
- *   <li>{@code check CASE DIR}: writes the case's coordinates ({@code coords.npy}, int32 m × 3),
+ *   <li>{@code check CASE DIR}: writes the case's coordinates ({@code coords.npy}, m × 3 indexes stored as float64),
  *       targets, parameters ({@code params.npy}, the flat vector), the block layout
  *       ({@code layout.json}), then the loss, the predictions, the gradient ({@code grad.npy}) and
  *       the parameters after one Adam step ({@code params1.npy}) as the library computes them.</li>
@@ -98,10 +93,8 @@ public final class TrainStepDriver {
                 case "cp" -> CP.deep(depth).rank(n).factorForm(factors);
                 default -> throw new IllegalArgumentException("model " + kind + " is not tucker or cp");
             };
-            SplittableRandom random = new SplittableRandom(7);
-            int count = (int) Math.round(0.2 * shape.size());
-            long[] offsets = random.longs(0, shape.size()).distinct().limit(count).sorted().toArray();
-            at = Coordinates.ofOffsets(shape, offsets);
+            at = Fixtures.observedEntries(shape, 0.2, 7);
+            int count = at.count();
             targets = Tensor.gaussian(8, 1.0, count);
             model = Models.build(spec, shape);
             autoDense = model.usesDense(count);
@@ -171,9 +164,16 @@ public final class TrainStepDriver {
         try (Case c = open(w)) {
             Parameters p = c.model.parameters();
             int m = c.at.count();
-            writeInts(dir.resolve("coords.npy"), c.at.segment(), m, 3);
-            writeDoubles(dir.resolve("targets.npy"), c.targets.segment(), m);
-            writeDoubles(dir.resolve("params.npy"), p.values().segment(), p.size());
+            try (Tensor coords = Tensor.zeros(m, 3)) { // indexes as doubles (exact below 2^53); the peer reads them as integers
+                for (int e = 0; e < m; e++) {
+                    for (int k = 0; k < 3; k++) {
+                        coords.set(c.at.index(e, k), e, k);
+                    }
+                }
+                TensorFiles.write(dir.resolve("coords.npy"), coords);
+            }
+            TensorFiles.write(dir.resolve("targets.npy"), c.targets);
+            TensorFiles.write(dir.resolve("params.npy"), p.values());
             StringBuilder layout = new StringBuilder("[");
             for (Parameters.Block b : p.blocks()) {
                 layout.append(layout.length() > 1 ? ", " : "").append(String.format(Locale.ROOT,
@@ -181,9 +181,9 @@ public final class TrainStepDriver {
             }
             Files.writeString(dir.resolve("layout.json"), layout.append("]\n"));
             double loss = c.step();
-            writeDoubles(dir.resolve("pred.npy"), c.batch.predictions().segment(), m);
-            writeDoubles(dir.resolve("grad.npy"), p.gradients().segment(), p.size());
-            writeDoubles(dir.resolve("params1.npy"), p.values().segment(), p.size());
+            TensorFiles.write(dir.resolve("pred.npy"), c.batch.predictions());
+            TensorFiles.write(dir.resolve("grad.npy"), p.gradients());
+            TensorFiles.write(dir.resolve("params1.npy"), p.values());
             return String.format(Locale.ROOT, "{\"loss\": %.17g, \"dense\": %b, \"auto_dense\": %b, \"parameters\": %d, \"m\": %d}",
                     loss, c.dense, c.autoDense, p.size(), m);
         }
@@ -229,38 +229,6 @@ public final class TrainStepDriver {
                 out.append(']');
             }
             return out.append('}').toString();
-        }
-    }
-
-    // ------------------------------------------------------------------- .npy files (version 1.0)
-
-    private static void writeDoubles(Path path, MemorySegment values, long count) throws IOException {
-        ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(count * 8)).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < count; i++) {
-            data.putDouble(values.getAtIndex(ValueLayout.JAVA_DOUBLE, i));
-        }
-        writeNpy(path, "<f8", "(" + count + ",)", data.array());
-    }
-
-    private static void writeInts(Path path, MemorySegment values, int rows, int cols) throws IOException {
-        ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(rows * cols, 4)).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < (long) rows * cols; i++) {
-            data.putInt(values.getAtIndex(ValueLayout.JAVA_INT, i));
-        }
-        writeNpy(path, "<i4", "(" + rows + ", " + cols + ")", data.array());
-    }
-
-    private static void writeNpy(Path path, String type, String shape, byte[] data) throws IOException {
-        StringBuilder header = new StringBuilder("{'descr': '" + type + "', 'fortran_order': False, 'shape': " + shape + ", }");
-        while ((10 + header.length() + 1) % 64 != 0) {
-            header.append(' ');
-        }
-        header.append('\n');
-        byte[] text = header.toString().getBytes(StandardCharsets.US_ASCII);
-        try (OutputStream out = Files.newOutputStream(path)) {
-            out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) (text.length & 0xff), (byte) (text.length >> 8)});
-            out.write(text);
-            out.write(data);
         }
     }
 }

@@ -13,7 +13,6 @@ import deeptensor.tensor.Tensor;
 import deeptensor.internal.train.Initializer;
 import deeptensor.internal.train.Optimizer;
 import deeptensor.internal.train.OptimizerState;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -77,11 +76,8 @@ public class TrainingStepBench {
     public void setUp() {
         Fixtures.kernels("simd", threads); // fails fast if the Vector API kernels are not in use
         Shape dims = Shape.of(Fixtures.dims(shape));
-        SplittableRandom random = new SplittableRandom(7);
-        int count = (int) Math.round(observed * dims.size());
-        long[] offsets = random.longs(0, dims.size()).distinct().limit(count).sorted().toArray();
-        at = Coordinates.ofOffsets(dims, offsets);
-        targets = Tensor.gaussian(8, 1.0, count);
+        at = Fixtures.observedEntries(dims, observed, 7);
+        targets = Tensor.gaussian(8, 1.0, at.count());
         ModelSpec spec = switch (model) {
             case "tucker" -> Tucker.deep(depth);
             case "cp" -> rank > 0 ? CP.deep(depth).rank(rank) : CP.deep(depth);

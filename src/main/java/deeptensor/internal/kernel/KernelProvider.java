@@ -20,7 +20,9 @@ public final class KernelProvider {
     public static final String PROPERTY = "deeptensor.kernels";
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
-    private static final String SIMD_CLASS = "deeptensor.internal.kernel.simd.PanamaKernels";
+    /** Where the Vector API implementations live: {@code Panama<Interface>} for each kernel interface. */
+    private static final String SIMD_PACKAGE = "deeptensor.internal.kernel.simd";
+    private static final String SIMD_CLASS = simdClass(Kernels.class);
 
     private KernelProvider() {
     }
@@ -81,7 +83,7 @@ public final class KernelProvider {
         if (general == Kernels.scalar()) {
             return scalar;
         }
-        String name = "deeptensor.internal.kernel.simd.Panama" + family.getSimpleName();
+        String name = simdClass(family);
         try {
             Object made = Class.forName(name).getMethod("create", Kernels.class).invoke(null, general);
             if (made != null) {
@@ -97,6 +99,11 @@ public final class KernelProvider {
     /** Whether the incubator module is present in this JVM. */
     public static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /** The Vector API implementation of {@code kernels}, by name (loading it is left to the caller). */
+    private static String simdClass(Class<?> kernels) {
+        return SIMD_PACKAGE + ".Panama" + kernels.getSimpleName();
     }
 
     /**

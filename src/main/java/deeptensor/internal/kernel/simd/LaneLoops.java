@@ -208,7 +208,7 @@ final class LaneLoops extends VectorOps {
             }
             return sum;
         }
-        if (LANES >= 8) {
+        if (LANES == 8) {
             acc = acc.add(acc.rearrange(PAIR_4));
         }
         if (LANES >= 4) {
