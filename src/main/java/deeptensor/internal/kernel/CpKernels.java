@@ -25,6 +25,14 @@ public interface CpKernels {
     /** {@code out[i_1..i_N] = Σ_r Π_n F^n[i_n, r]}. */
     void cpReconstruct(Tensor[] factors, Tensor out);
 
+    /**
+     * The MTTKRP of {@code x} in every mode at once: {@code outs[n]} is what
+     * {@link Kernels#mttkrp Kernels.mttkrp(x, factors, n, outs[n])} gives, for every {@code n} (the
+     * dense gradient of a CP model in all its factors). Faster implementations share work between
+     * the modes (a dimension tree), so the sums may be rounded in another order than N separate calls.
+     */
+    void mttkrpEveryMode(Tensor x, Tensor[] factors, Tensor[] outs);
+
     /** The CP model at the coordinates: {@code values[e] = Σ_r Π_n F^n[i_n, r]}. */
     void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values);
 

@@ -39,6 +39,15 @@ final class ScalarCpKernels implements CpKernels {
         return sum;
     }
 
+    /** The definition: one {@link Kernels#mttkrp} per mode. */
+    @Override
+    public void mttkrpEveryMode(Tensor x, Tensor[] factors, Tensor[] outs) {
+        ShapeChecks.mttkrpEveryMode(x, factors, outs);
+        for (int n = 0; n < outs.length; n++) {
+            Kernels.scalar().mttkrp(x, factors, n, outs[n]);
+        }
+    }
+
     @Override
     public void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
         int rank = ShapeChecks.cpEvaluate(factors, at, values);

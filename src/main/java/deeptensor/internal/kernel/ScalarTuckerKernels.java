@@ -16,6 +16,24 @@ final class ScalarTuckerKernels implements TuckerKernels {
     }
 
     @Override
+    public void contractAllButMode(Tensor x, Tensor y, int mode, Tensor out) {
+        ShapeChecks.contractAllButMode(x, y, mode, out);
+        long left = x.shape().sizeOf(0, mode), right = x.shape().sizeOf(mode + 1, x.order());
+        int rows = x.dim(mode), cols = y.dim(mode);
+        for (int a = 0; a < rows; a++) {
+            for (int b = 0; b < cols; b++) {
+                double sum = 0;
+                for (long l = 0; l < left; l++) {
+                    for (long r = 0; r < right; r++) {
+                        sum += x.getFlat((l * rows + a) * right + r) * y.getFlat((l * cols + b) * right + r);
+                    }
+                }
+                out.set(sum, a, b);
+            }
+        }
+    }
+
+    @Override
     public void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
         ShapeChecks.tuckerEvaluate(core, factors, at, values);
         int[] index = new int[at.shape().order()];

@@ -93,6 +93,58 @@ public final class ShapeChecks {
         return rank;
     }
 
+    /**
+     * Checks {@link CpKernels#mttkrpEveryMode} and returns R: every mode as {@link #mttkrp} checks it
+     * (all factors present), one output per mode, and no output shared with another.
+     */
+    public static int mttkrpEveryMode(Tensor x, Tensor[] factors, Tensor[] outs) {
+        if (x == null || factors == null || outs == null) {
+            throw new IllegalArgumentException("MTTKRP in every mode: the tensor, the factors and the outputs must not be null");
+        }
+        if (outs.length != x.order()) {
+            throw new IllegalArgumentException("MTTKRP in every mode of shape " + x.shape() + " needs " + x.order()
+                    + " outputs, one per mode, got " + outs.length);
+        }
+        if (factors.length != x.order()) {
+            throw new IllegalArgumentException("MTTKRP in every mode of shape " + x.shape() + " needs " + x.order()
+                    + " factors, one per mode, got " + factors.length);
+        }
+        int rank = -1;
+        for (int n = 0; n < outs.length; n++) {
+            if (factors[n] == null) {
+                throw new IllegalArgumentException("MTTKRP in every mode needs every factor; factor " + n + " is null");
+            }
+            if (outs[n] == null) {
+                throw new IllegalArgumentException("MTTKRP in every mode: the output of mode " + n + " is null");
+            }
+            rank = mttkrp(x, factors, n, outs[n]);
+            for (int m = 0; m < n; m++) {
+                if (outs[m].segment().asOverlappingSlice(outs[n].segment()).isPresent()) {
+                    throw new IllegalArgumentException("MTTKRP in every mode: the outputs of modes " + m + " and " + n
+                            + " overlap; each mode needs its own");
+                }
+            }
+        }
+        return rank;
+    }
+
+    /** Checks {@link TuckerKernels#contractAllButMode}. */
+    public static void contractAllButMode(Tensor x, Tensor y, int mode, Tensor out) {
+        mode("contraction", x, mode);
+        if (y.order() != x.order()) {
+            throw new IllegalArgumentException("contraction over all modes but " + mode + ": shapes " + x.shape() + " and "
+                    + y.shape() + " have different orders");
+        }
+        for (int n = 0; n < x.order(); n++) {
+            if (n != mode && x.dim(n) != y.dim(n)) {
+                throw new IllegalArgumentException("contraction over all modes but " + mode + ": shapes " + x.shape()
+                        + " and " + y.shape() + " differ on mode " + n);
+            }
+        }
+        matrixShape("contraction output", x.dim(mode), y.dim(mode), out);
+        distinct("contraction", out, x, y);
+    }
+
     /** Checks {@link deeptensor.internal.kernel.Kernels#gram}. */
     public static void gram(Tensor a, Tensor out) {
         matrix("Gram input", a);

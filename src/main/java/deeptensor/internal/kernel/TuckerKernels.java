@@ -23,6 +23,14 @@ public interface TuckerKernels {
         return KernelProvider.family(TuckerKernels.class, scalar());
     }
 
+    /**
+     * The contraction of two tensors over every mode but {@code mode}:
+     * {@code out[a, b] = Σ x[.., a, ..] · y[.., b, ..]}, that is {@code X_(mode) · Y_(mode)ᵀ}, without
+     * unfolding; {@code x} and {@code y} agree on every other mode. The dense gradient of a Tucker
+     * factor: the loss derivative contracted with the partial product that the factor multiplied.
+     */
+    void contractAllButMode(Tensor x, Tensor y, int mode, Tensor out);
+
     /** The Tucker model at the coordinates: {@code values[e] = Σ_r G[r] Π_n U^n[i_n, r_n]}. */
     void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values);
 

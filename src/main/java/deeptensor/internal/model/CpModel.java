@@ -89,10 +89,18 @@ public final class CpModel extends Model {
         return (double) m * rank * order * (order + 1);
     }
 
+    /**
+     * The reconstruction ({@code 2·size·R} flops) and the MTTKRPs: {@code 2·size·R} per mode, or two
+     * GEMMs for every mode at once where the kernels use a dimension tree (order 3 and more, R at most
+     * the last dimension). Weighted by {@code N/2}, the factor {@link Model#SAMPLED_SLOWDOWN} and the
+     * other measured weights were fitted with.
+     */
     @Override
     public double denseCost(int m) {
         int order = shape().order();
-        return (double) shape().size() * rank * order * (order + 1) + 2.0 * m;
+        boolean tree = order >= 3 && rank <= shape().dim(order - 1);
+        double gemms = tree ? 3 : 1 + order;
+        return shape().size() * (double) rank * 2 * gemms * order / 2.0 + 2.0 * m;
     }
 
     @Override
@@ -114,9 +122,7 @@ public final class CpModel extends Model {
 
     @Override
     void denseBackward(Tensor gradient) {
-        for (int n = 0; n < matrices.length; n++) {
-            TensorOps.mttkrp(gradient, matrices, n, gradients[n]);
-        }
+        CpKernels.chosen().mttkrpEveryMode(gradient, matrices, gradients);
     }
 
     @Override

@@ -44,7 +44,6 @@ public final class TuckerModel extends Model {
     private Tensor[] derivatives;
     private Tensor[] transposed;
     /** Step {@code k}'s contraction {@code D_k,(m_k) · T_{k−1},(m_k)ᵀ} into the factor's gradient. */
-    private Matrices.Contraction[] contractions;
 
     private TuckerModel(Shape shape, int coreBlock, Parameters parameters, Factor[] factors) {
         super(shape, parameters, factors);
@@ -173,20 +172,13 @@ public final class TuckerModel extends Model {
     void denseBackward(Tensor gradient) {
         prepareDense();
         int steps = chain.length;
-        if (contractions == null) {
-            // The dense loss derivative is the model's own buffer, fixed from the first dense step on.
-            contractions = new Matrices.Contraction[steps];
-            for (int k = steps; k >= 1; k--) {
-                int mode = chain[k - 1];
-                contractions[k - 1] = new Matrices.Contraction(derivative(k, gradient), intermediate(k - 1), mode, gradients[mode]);
-            }
-        }
         for (int n = 0; n < matrices.length; n++) {
             Matrices.transpose(matrices[n], transposed[n]);
         }
+        TuckerKernels kernels = TuckerKernels.chosen();
         for (int k = steps; k >= 1; k--) {
             int mode = chain[k - 1];
-            contractions[k - 1].run();
+            kernels.contractAllButMode(derivative(k, gradient), intermediate(k - 1), mode, gradients[mode]);
             TensorOps.modeProduct(derivative(k, gradient), mode, transposed[mode], derivative(k - 1, gradient));
         }
     }

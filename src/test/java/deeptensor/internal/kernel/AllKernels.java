@@ -98,8 +98,18 @@ public final class AllKernels implements Kernels, CpKernels, TuckerKernels, Tens
     }
 
     @Override
+    public void mttkrpEveryMode(Tensor x, Tensor[] factors, Tensor[] outs) {
+        cp.mttkrpEveryMode(x, factors, outs);
+    }
+
+    @Override
     public void cpScatter(Tensor[] factors, int mode, Coordinates at, Tensor weights, Tensor out) {
         cp.cpScatter(factors, mode, at, weights, out);
+    }
+
+    @Override
+    public void contractAllButMode(Tensor x, Tensor y, int mode, Tensor out) {
+        tucker.contractAllButMode(x, y, mode, out);
     }
 
     @Override

@@ -84,6 +84,25 @@ class EveryShapeCheckTest {
                 refused(k, "MTTKRP output aliases X", () -> k.mttkrp(x, f, 0, x.reshape(2, 12).slice(0, 2).reshape(2, 12).view(0, 2, 3)));
                 refused(k, "MTTKRP output aliases a factor", () -> k.mttkrp(t.random(8, 2, 3, 4), new Tensor[] {f[0], f[1], t.random(9, 4, 2)}, 1,
                         f[1].reshape(3, 3).view(0, 3, 2)));
+                Tensor[] outs = {t.zeros(Shape.of(2, 3)), t.zeros(Shape.of(3, 3)), t.zeros(Shape.of(4, 3))};
+                refused(k, "MTTKRP in every mode, an output short",
+                        () -> k.mttkrpEveryMode(x, f, new Tensor[] {outs[0], outs[1]}));
+                refused(k, "MTTKRP in every mode, a factor short", () -> k.mttkrpEveryMode(x, new Tensor[] {f[0], f[1]}, outs));
+                refused(k, "MTTKRP in every mode, a null factor", () -> k.mttkrpEveryMode(x, new Tensor[] {f[0], null, f[2]}, outs));
+                refused(k, "MTTKRP in every mode, a null output", () -> k.mttkrpEveryMode(x, f, new Tensor[] {outs[0], null, outs[2]}));
+                refused(k, "MTTKRP in every mode, an output's rows",
+                        () -> k.mttkrpEveryMode(x, f, new Tensor[] {outs[0], outs[0], outs[2]}));
+                Tensor shared = t.zeros(Shape.of(3, 3));
+                refused(k, "MTTKRP in every mode, two outputs overlap",
+                        () -> k.mttkrpEveryMode(t.random(13, 3, 3, 4), new Tensor[] {f[1], f[1], f[2]}, new Tensor[] {shared, shared, outs[2]}));
+                refused(k, "MTTKRP in every mode, an output aliases X",
+                        () -> k.mttkrpEveryMode(x, f, new Tensor[] {x.reshape(24).view(0, 2, 3), outs[1], outs[2]}));
+                refused(k, "contraction mode", () -> k.contractAllButMode(x, x, 3, t.zeros(Shape.of(4, 4))));
+                refused(k, "contraction orders", () -> k.contractAllButMode(x, t.random(14, 2, 3), 0, t.zeros(Shape.of(2, 2))));
+                refused(k, "contraction other modes", () -> k.contractAllButMode(x, t.random(15, 2, 2, 4), 0, t.zeros(Shape.of(2, 2))));
+                refused(k, "contraction output", () -> k.contractAllButMode(x, x, 1, t.zeros(Shape.of(3, 2))));
+                refused(k, "contraction output aliases an input",
+                        () -> k.contractAllButMode(x, x, 0, x.reshape(24).view(0, 2, 2)));
                 refused(k, "Gram input", () -> k.gram(t.random(10, 2, 3, 1), t.zeros(Shape.of(3, 3))));
                 refused(k, "Gram output", () -> k.gram(f[0], t.zeros(Shape.of(3, 2))));
                 refused(k, "Gram output aliases", () -> k.gram(f[1], f[1]));

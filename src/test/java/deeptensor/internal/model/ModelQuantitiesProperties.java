@@ -1,5 +1,6 @@
 package deeptensor.internal.model;
 
+import deeptensor.internal.kernel.TuckerKernels;
 import deeptensor.model.CP;
 import deeptensor.model.FactorForm;
 import deeptensor.model.TensorTrain;
@@ -141,9 +142,10 @@ class ModelQuantitiesProperties {
                     int mode = modeChoice % dims.length;
                     Shape xs = Shape.of(dims), ys = xs.withDim(mode, b);
                     try (Tensor x = Tensor.zeros(xs); Tensor y = Tensor.zeros(ys); Tensor out = Tensor.zeros(dims[mode], b)) {
-                        Matrices.Contraction contraction = new Matrices.Contraction(x, y, mode, out);
                         SplittableRandom random = new SplittableRandom(seed);
-                        for (int round = 0; round < 2; round++) {
+                        for (int round = 0; round < 4; round++) {
+                            // Rounds alternate the reference kernel and the chosen one.
+                            TuckerKernels kernels = round % 2 == 0 ? TuckerKernels.scalar() : TuckerKernels.chosen();
                             for (long i = 0; i < x.size(); i++) {
                                 x.setFlat(i, random.nextDouble(-1, 1));
                             }
@@ -151,7 +153,7 @@ class ModelQuantitiesProperties {
                                 y.setFlat(i, random.nextDouble(-1, 1));
                             }
                             out.fill(1e6);
-                            contraction.run();
+                            kernels.contractAllButMode(x, y, mode, out);
                             double[][] expected = new double[dims[mode]][b], scale = new double[dims[mode]][b];
                             int[] ix = new int[dims.length];
                             for (long i = 0; i < x.size(); i++) {
@@ -180,15 +182,17 @@ class ModelQuantitiesProperties {
         try (Tensor x = Tensor.zeros(2, 3, 4); Tensor y = Tensor.zeros(2, 5, 4); Tensor yBad0 = Tensor.zeros(3, 5, 4);
              Tensor yBad2 = Tensor.zeros(2, 5, 3); Tensor out = Tensor.zeros(3, 5); Tensor outRows = Tensor.zeros(2, 5);
              Tensor outCols = Tensor.zeros(3, 4)) {
-            new Matrices.Contraction(x, y, 1, out);
-            assertMessage(IllegalArgumentException.class, "contraction over all modes but 1: shapes 2×3×4 and 3×5×4 differ on mode 0",
-                    () -> new Matrices.Contraction(x, yBad0, 1, out));
-            assertMessage(IllegalArgumentException.class, "contraction over all modes but 1: shapes 2×3×4 and 2×5×3 differ on mode 2",
-                    () -> new Matrices.Contraction(x, yBad2, 1, out));
-            assertMessage(IllegalArgumentException.class, "contraction of 2×3×4 and 2×5×4 over all modes but 1 cannot go into 2×5",
-                    () -> new Matrices.Contraction(x, y, 1, outRows));
-            assertMessage(IllegalArgumentException.class, "contraction of 2×3×4 and 2×5×4 over all modes but 1 cannot go into 3×4",
-                    () -> new Matrices.Contraction(x, y, 1, outCols));
+            for (TuckerKernels kernels : new TuckerKernels[] {TuckerKernels.scalar(), TuckerKernels.chosen()}) {
+                kernels.contractAllButMode(x, y, 1, out);
+                assertMessage(IllegalArgumentException.class, "contraction over all modes but 1: shapes 2×3×4 and 3×5×4 differ on mode 0",
+                        () -> kernels.contractAllButMode(x, yBad0, 1, out));
+                assertMessage(IllegalArgumentException.class, "contraction over all modes but 1: shapes 2×3×4 and 2×5×3 differ on mode 2",
+                        () -> kernels.contractAllButMode(x, yBad2, 1, out));
+                assertMessage(IllegalArgumentException.class, "contraction output has shape 2×5; shape 3×5 was expected",
+                        () -> kernels.contractAllButMode(x, y, 1, outRows));
+                assertMessage(IllegalArgumentException.class, "contraction output has shape 3×4; shape 3×5 was expected",
+                        () -> kernels.contractAllButMode(x, y, 1, outCols));
+            }
         }
     }
 }

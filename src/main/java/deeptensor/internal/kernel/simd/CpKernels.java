@@ -207,6 +207,114 @@ final class CpKernels {
         }
     }
 
+    /**
+     * The MTTKRP in every mode by a dimension tree, for orders of 3 and more. With {@code x} viewed as
+     * {@code P × d_last} (P the product of the other dimensions):
+     * <ol>
+     *   <li>the last mode is the usual one GEMM, {@code Xᵀ·KR(F^0..F^{N-2})};</li>
+     *   <li>one GEMM contracts the last mode away, {@code M = X·F^{N-1}} ({@code P × R}): the part
+     *       every other mode's MTTKRP has in common;</li>
+     *   <li>each other mode reduces M against the remaining factors, rows of R at a time:
+     *       {@code out_n[i] = Σ_l KL[l] ⊙ Σ_q M[l, i, q] ⊙ KR'[q]}, with KL and KR' the Khatri-Rao
+     *       products of the factors before {@code n} and between {@code n} and the last mode.</li>
+     * </ol>
+     * Two GEMMs of {@code 2·size·R} flops replace N of them (for order 3 the reductions add
+     * {@code O(P·R)}), at the cost of M in scratch ({@code P·R} doubles, as many as the last mode's
+     * Khatri-Rao product already takes). Used when {@code R ≤ d_last}, so that M is no larger than
+     * {@code x}; otherwise, and below order 3, one {@link #mttkrp} per mode.
+     *
+     * <p>Scratch: {@code SCRATCH_4} holds M, {@code SCRATCH_1} KR' (then the GEMMs' own slots);
+     * each thread's {@code SCRATCH_2} and {@code SCRATCH_3} hold a KL row and a partial sum.
+     * Every output row is summed by one thread in a fixed order, so results do not depend on the
+     * thread count.
+     */
+    void mttkrpEveryMode(Tensor x, Tensor[] factors, int rank, Tensor[] outs) {
+        int order = x.order(), last = order - 1;
+        long prefix = x.shape().sizeOf(0, last);
+        int lastDim = x.dim(last);
+        if (order < 3 || rank == 0 || x.size() == 0 || rank > lastDim || prefix > Integer.MAX_VALUE) {
+            for (int n = 0; n < order; n++) {
+                mttkrp(x, factors, n, rank, outs[n]);
+            }
+            return;
+        }
+        mttkrp(x, factors, last, rank, outs[last]);
+        Workspace workspace = Workspace.current();
+        MemorySegment m = workspace.get(Workspace.SCRATCH_4, prefix * rank);
+        gemm.multiply((int) prefix, rank, lastDim, 1.0, x.segment(), 0, lastDim, 1, factors[last].segment(), 0, rank, 1,
+                0.0, m, 0, rank, true);
+        for (int n = 0; n < last; n++) {
+            reduceMode(x, factors, n, rank, m, outs[n]);
+        }
+    }
+
+    /** Step 3 of {@link #mttkrpEveryMode} for mode {@code n}: rows of {@code out} split over threads. */
+    private void reduceMode(Tensor x, Tensor[] factors, int n, int rank, MemorySegment m, Tensor out) {
+        int last = x.order() - 1, in = x.dim(n);
+        long between = x.shape().sizeOf(n + 1, last);
+        MemorySegment krBetween;
+        if (n + 1 == last) {
+            krBetween = null;
+        } else if (n + 2 == last) {
+            krBetween = factors[n + 1].segment();
+        } else {
+            krBetween = Workspace.current().get(Workspace.SCRATCH_1, between * rank);
+            khatriRaoInto(factors, n + 1, last, rank, krBetween, 0);
+        }
+        MemorySegment so = out.segment();
+        long work = 2L * x.shape().sizeOf(0, last) * rank;
+        if (in >= 16 && parallel.worthSplitting(work)) {
+            int chunks = Math.min(in / 8, 4 * parallel.threads());
+            parallel.forEach(chunks, chunk -> reduceRows(x, factors, n, rank, m, krBetween, so,
+                    (int) ((long) in * chunk / chunks), (int) ((long) in * (chunk + 1) / chunks)));
+        } else {
+            reduceRows(x, factors, n, rank, m, krBetween, so, 0, in);
+        }
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of {@link #reduceMode}: {@code krBetween} is the Khatri-Rao product of the
+     * factors strictly between mode {@code n} and the last ({@code null} when there are none).
+     */
+    private void reduceRows(Tensor x, Tensor[] factors, int n, int rank, MemorySegment m, MemorySegment krBetween,
+                            MemorySegment so, int i0, int i1) {
+        int last = x.order() - 1, in = x.dim(n);
+        long left = x.shape().sizeOf(0, n), between = x.shape().sizeOf(n + 1, last);
+        so.asSlice((long) i0 * rank * Double.BYTES, (long) (i1 - i0) * rank * Double.BYTES).fill((byte) 0);
+        Workspace mine = Workspace.current();
+        // No factor before the mode (n = 0) or none between it and the last: the products skip them.
+        MemorySegment klRow = n == 0 ? null : mine.get(Workspace.SCRATCH_2, rank);
+        MemorySegment partial = klRow == null || krBetween == null ? null : mine.get(Workspace.SCRATCH_3, rank);
+        for (long l = 0; l < left; l++) {
+            if (klRow != null) {
+                khatriRaoRow(factors, 0, n, rank, l, klRow, 0);
+            }
+            for (int i = i0; i < i1; i++) {
+                long row = (l * in + i) * between;
+                long outOff = (long) i * rank;
+                if (krBetween == null) {
+                    // Nothing between the mode and the last: the partial sum is M's row itself.
+                    if (klRow == null) {
+                        ops.axpy(1.0, m, row * rank, so, outOff, rank);
+                    } else {
+                        ops.multiplyAdd(m, row * rank, klRow, 0, so, outOff, rank);
+                    }
+                } else if (klRow == null) {
+                    // Nothing before the mode: sum straight into the output row.
+                    for (long q = 0; q < between; q++) {
+                        ops.multiplyAdd(m, (row + q) * rank, krBetween, q * rank, so, outOff, rank);
+                    }
+                } else {
+                    partial.asSlice(0, (long) rank * Double.BYTES).fill((byte) 0);
+                    for (long q = 0; q < between; q++) {
+                        ops.multiplyAdd(m, (row + q) * rank, krBetween, q * rank, partial, 0, rank);
+                    }
+                    ops.multiplyAdd(partial, 0, klRow, 0, so, outOff, rank);
+                }
+            }
+        }
+    }
+
     private static void checkColumns(long columns, Tensor x, int mode) {
         if (columns > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("MTTKRP: the mode-" + mode + " unfolding of shape " + x.shape() + " has "

@@ -16,6 +16,8 @@ import java.lang.foreign.MemorySegment;
  * </ul>
  * Large batches are split over slices between threads; a single large GEMM splits its own rows or
  * columns.
+ *
+ * <p>Also the product's adjoint in U, the contraction over every mode but n ({@link #contract}).
  */
 final class ModeProducts {
 
@@ -70,6 +72,54 @@ final class ModeProducts {
             int cols = (int) Math.min(MAX_COLUMNS, right - r0);
             gemm.multiply(outDim, cols, in, 1.0, su, 0, in, 1, sx, l * in * right + r0, right, 1,
                     0.0, so, l * outDim * right + r0, right, maySplit);
+        }
+    }
+    /**
+     * {@code out = X_(mode) · Y_(mode)ᵀ} (shapes already checked): with both viewed as
+     * {@code [left, ·, right]}, the last mode is one GEMM {@code Xᵀ·Y} over the left index, and any
+     * other mode accumulates {@code out += X_l · Y_lᵀ} over the slices, in slice order. When that is
+     * worth splitting, threads take disjoint blocks of rows of {@code out} and each walks every slice
+     * for its rows: every element is the same sum in the same order as on one thread, and no slice
+     * GEMM has to be large enough to split on its own (a middle mode of 100³ is a hundred products
+     * of 2·10⁶ flops, each below the split threshold).
+     */
+    void contract(Tensor x, Tensor y, int mode, Tensor out) {
+        if (out.size() == 0) {
+            return;
+        }
+        long left = x.shape().sizeOf(0, mode);
+        long right = x.shape().sizeOf(mode + 1, x.order());
+        int rows = x.dim(mode), cols = y.dim(mode);
+        MemorySegment sx = x.segment(), sy = y.segment(), so = out.segment();
+        if (left * right == 0) {
+            out.fill(0);
+            return;
+        }
+        if (right == 1 && left <= Integer.MAX_VALUE) {
+            gemm.multiply(rows, cols, (int) left, 1.0, sx, 0, 1, rows, sy, 0, cols, 1, 0.0, so, 0, cols, true);
+            return;
+        }
+        int unit = 8;
+        if (rows >= 2 * unit && parallel.worthSplitting(2.0 * rows * cols * left * right)) {
+            int chunks = Math.min(rows / unit, 4 * parallel.threads());
+            parallel.forEach(chunks, chunk -> contractRows(sx, sy, so, left, right, rows, cols,
+                    (int) ((long) rows * chunk / chunks), (int) ((long) rows * (chunk + 1) / chunks)));
+        } else {
+            contractRows(sx, sy, so, left, right, rows, cols, 0, rows);
+        }
+    }
+
+    /** Rows {@code [a0, a1)} of {@link #contract}: one GEMM per slice (and per block of columns of the slices). */
+    private void contractRows(MemorySegment sx, MemorySegment sy, MemorySegment so, long left, long right, int rows,
+                              int cols, int a0, int a1) {
+        boolean first = true;
+        for (long l = 0; l < left; l++) {
+            for (long r0 = 0; r0 < right; r0 += MAX_COLUMNS) {
+                int depth = (int) Math.min(MAX_COLUMNS, right - r0);
+                gemm.multiply(a1 - a0, cols, depth, 1.0, sx, (l * rows + a0) * right + r0, right, 1,
+                        sy, l * cols * right + r0, 1, right, first ? 0.0 : 1.0, so, (long) a0 * cols, cols, false);
+                first = false;
+            }
         }
     }
 }

@@ -31,6 +31,12 @@ public final class PanamaCpKernels implements CpKernels {
     }
 
     @Override
+    public void mttkrpEveryMode(Tensor x, Tensor[] factors, Tensor[] outs) {
+        int rank = ShapeChecks.mttkrpEveryMode(x, factors, outs);
+        kernels.cp().mttkrpEveryMode(x, factors, rank, outs);
+    }
+
+    @Override
     public void cpEvaluate(Tensor[] factors, Coordinates at, Tensor values) {
         int rank = ShapeChecks.cpEvaluate(factors, at, values);
         kernels.sampled().cpEvaluate(factors, rank, at, values);

@@ -231,6 +231,11 @@ public final class PanamaKernels implements Kernels {
         return sampled;
     }
 
+    /** The mode products (and their adjoint contractions) at this width and thread count. */
+    ModeProducts modeProducts() {
+        return modeProducts;
+    }
+
     /** The dense CP kernels at this width and thread count. */
     CpKernels cp() {
         return cp;

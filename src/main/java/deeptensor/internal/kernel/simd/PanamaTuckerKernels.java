@@ -25,6 +25,12 @@ public final class PanamaTuckerKernels implements TuckerKernels {
     }
 
     @Override
+    public void contractAllButMode(Tensor x, Tensor y, int mode, Tensor out) {
+        ShapeChecks.contractAllButMode(x, y, mode, out);
+        kernels.modeProducts().contract(x, y, mode, out);
+    }
+
+    @Override
     public void tuckerEvaluate(Tensor core, Tensor[] factors, Coordinates at, Tensor values) {
         ShapeChecks.tuckerEvaluate(core, factors, at, values);
         kernels.sampled().tuckerEvaluate(core, factors, at, values);

@@ -316,6 +316,63 @@ class PanamaKernelsProperties {
         });
     }
 
+    /**
+     * Every mode at once (the dimension tree where it applies) against the oracle's one MTTKRP per
+     * mode: the last dimension drawn up to 40 so that the rank is sometimes above it (the per-mode
+     * fallback) and often not; outputs start as garbage.
+     */
+    @Test
+    void mttkrpEveryModeMatchesOracle() {
+        Properties.qt(150).forAll(SETUPS, ORDERS, integers().between(0, 24)).checkAssert((setup, order, rank) -> {
+            try (Scope s = setup.scope()) {
+                int[] dims = s.dims(order, side(order, 7));
+                dims[order - 1] = s.random().nextInt(41);
+                Tensor x = s.gaussian(dims);
+                Tensor[] factors = factors(s, dims, rank);
+                Tensor[] got = new Tensor[order], ref = new Tensor[order], magnitude = new Tensor[order];
+                for (int n = 0; n < order; n++) {
+                    got[n] = s.garbage(dims[n], rank);
+                    ref[n] = s.zeros(dims[n], rank);
+                    magnitude[n] = s.zeros(dims[n], rank);
+                }
+                SCALAR.mttkrpEveryMode(x, factors, ref);
+                setup.simd().mttkrpEveryMode(x, factors, got);
+                SCALAR.mttkrpEveryMode(s.abs(x), s.abs(factors), magnitude);
+                for (int n = 0; n < order; n++) {
+                    Bounds.assertClose("MTTKRP in every mode, mode " + n + " of " + x.shape() + ", rank " + rank,
+                            ref[n], got[n], magnitude[n], x.size(), order);
+                }
+            }
+        });
+    }
+
+    /**
+     * The contraction over every mode but one against the oracle, for every mode of orders 1–6;
+     * and the same call split between two threads (threshold 0) gives the one-thread result bit for bit.
+     */
+    @Test
+    void contractionMatchesOracleAndIgnoresThreads() {
+        Properties.qt(150).forAll(SETUPS, orderAndMode(1), integers().between(0, 40)).checkAssert((setup, om, cols) -> {
+            try (Scope s = setup.scope()) {
+                int order = om.order(), mode = om.mode();
+                int[] dims = s.dims(order, side(order, 6));
+                dims[mode] = s.random().nextInt(41);
+                int[] yDims = dims.clone();
+                yDims[mode] = cols;
+                Tensor x = s.gaussian(dims), y = s.gaussian(yDims);
+                Tensor ref = s.zeros(dims[mode], cols), got = s.garbage(dims[mode], cols), magnitude = s.zeros(dims[mode], cols);
+                SCALAR.contractAllButMode(x, y, mode, ref);
+                setup.simd().contractAllButMode(x, y, mode, got);
+                SCALAR.contractAllButMode(s.abs(x), s.abs(y), mode, magnitude);
+                String what = "contraction of " + x.shape() + " and " + y.shape() + " over all modes but " + mode;
+                Bounds.assertClose(what, ref, got, magnitude, x.size() / Math.max(1, dims[mode]), 2);
+                Tensor other = s.garbage(dims[mode], cols);
+                simd(setup.bits(), !setup.split()).contractAllButMode(x, y, mode, other);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(got.toArray(), other.toArray(), 0.0, what + ": one thread against two");
+            }
+        });
+    }
+
     @Test
     void gramMatchesOracle() {
         Properties.qt(100).forAll(SETUPS, integers().between(0, 70), integers().between(0, 40)).checkAssert((setup, rows, cols) -> {
