@@ -373,6 +373,9 @@ def main():
     parser.add_argument("--timed", type=float, default=1.0, help="seconds of timed steps per run (at least 5 steps)")
     parser.add_argument("--out", help="folder for results.json and table.md (default native-bench/results/train-<date>)")
     parser.add_argument("--no-build", action="store_true", help="use the jars already built")
+    parser.add_argument("--avx2", action="store_true",
+                        help="limit both sides to AVX2 on an AVX-512 machine: the JVM to -XX:UseAVX=2 (256-bit vectors, "
+                             "16 vector registers), OpenBLAS to its Haswell kernels, PyTorch's ATen to its AVX2 kernels")
     args = parser.parse_args()
     if args.worker:
         worker()
@@ -390,11 +393,14 @@ def main():
     # The checkout's own library jar first: native-bench's shaded jar holds whatever library was
     # installed in the local Maven repository when it was packaged.
     classpath = os.path.join(ROOT, "target", "deeptensor.jar") + os.pathsep + os.path.join(HERE, "target", "benchmarks.jar")
-    java = Process("deeptensor", [os.path.join(home, "bin", "java"), "--add-modules", "jdk.incubator.vector",
-                                  "-Ddeeptensor.threads=1", "-Xss8m", "-cp", classpath, "deeptensor.bench.TrainStepDriver"],
+    jvm_limits = ["-XX:UseAVX=2"] if args.avx2 else []
+    java = Process("deeptensor", [os.path.join(home, "bin", "java"), "--add-modules", "jdk.incubator.vector"] + jvm_limits
+                   + ["-Ddeeptensor.threads=1", "-Xss8m", "-cp", classpath, "deeptensor.bench.TrainStepDriver"],
                    log=open(os.path.join(out, "deeptensor.log"), "w"))
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    if args.avx2:
+        env.update(OPENBLAS_CORETYPE="Haswell", ATEN_CPU_CAPABILITY="avx2")
     torch = Process("PyTorch", [PYTHON, os.path.abspath(__file__), "--worker"], env=env)
     scratch = tempfile.mkdtemp(prefix="train-side-by-side-")
     try:
