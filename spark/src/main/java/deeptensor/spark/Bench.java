@@ -47,7 +47,15 @@ import org.apache.spark.sql.types.DataTypes;
  *       [--partitions 2] [--master local[2]] [--csv FILE] [--seed 1] [--noise 0.1]
  *       spark, for held-out error: [--validation 0.1 --lr 1e-2 --init-scale 0.1]
  *       als: [--als-iterations 5] [--als-reg 0.05]
+ * bench --mode variants --dims 10000x1000x50 --rank 10 --entries 1e6 [--budget 60] [--lrs 1e-2,3e-2]
+ *       [--variants full,mb0.3,mb0.1,local5] [--init-scale 0.1] [--validation 0.1] [--csv FILE]
  * </pre>
+ * {@code variants}: full batch against mini-batch ({@code mbF}: fraction F) and local SGD
+ * ({@code localS}: S local steps per round) in one Spark session, each variant at each learning rate
+ * for the same wall-time budget from the same seed, split and initialization; one CSV line per check
+ * (variant, learning rate, step, seconds since the loop started, training and held-out RMSE), and a
+ * summary on standard output: per variant, the learning rate with the lowest held-out RMSE at the
+ * end of the budget, and the best held-out RMSE reached by a quarter, half and all of the budget.
  * Each run appends one CSV line: mode, entries, partitions, median and mean step seconds (the first
  * step left out), preparation seconds, heap MB, off-heap MB and Spark-cached MB while training,
  * training and held-out RMSE, and a note.
@@ -69,6 +77,10 @@ final class Bench {
         double noise = Double.parseDouble(options.getOrDefault("noise", "0.1"));
         SyntheticTensor tensor = new SyntheticTensor(dims, rank, entries, noise, seed);
         String mode = Main.required(options, "mode");
+        if (mode.equals("variants")) {
+            variants(tensor, options);
+            return;
+        }
         String line = switch (mode) {
             case "local" -> local(tensor, steps, options);
             case "spark" -> spark(tensor, steps, options);
@@ -261,6 +273,82 @@ final class Bench {
         } finally {
             spark.stop();
         }
+    }
+
+    private static void variants(SyntheticTensor tensor, Map<String, String> options) throws IOException {
+        SparkSession spark = session(options);
+        double budget = Double.parseDouble(options.getOrDefault("budget", "60"));
+        double[] rates = Arrays.stream(options.getOrDefault("lrs", "1e-2,3e-2").split(",")).mapToDouble(Double::parseDouble).toArray();
+        String[] variants = options.getOrDefault("variants", "full,mb0.3,mb0.1,local5").split(",");
+        double validation = Double.parseDouble(options.getOrDefault("validation", "0.1"));
+        double initScale = Double.parseDouble(options.getOrDefault("init-scale", "0.1"));
+        Path csv = options.containsKey("csv") ? Path.of(options.get("csv")) : null;
+        String header = "variant,lr,step,seconds,train_rmse,heldout_rmse";
+        if (csv != null && !Files.exists(csv)) {
+            Files.writeString(csv, header + "\n");
+        }
+        List<String> summary = new ArrayList<>();
+        try {
+            int partitions = Integer.parseInt(options.getOrDefault("partitions", String.valueOf(spark.sparkContext().defaultParallelism())));
+            Dataset<Row> observed = tensor.dataset(spark, partitions);
+            for (String variant : variants) {
+                double bestFinal = Double.POSITIVE_INFINITY;
+                String bestLine = null;
+                for (double rate : rates) {
+                    SparkCompletion completion = SparkCompletion.of(observed, tensor.dims()).model(CP.shallow().rank(tensor.rank()))
+                            .shuffle(false).validationFraction(validation).learningRate(rate).initScale(initScale).seed(1)
+                            .patience(0).maxSteps(Long.MAX_VALUE / 4).maxTime(java.time.Duration.ofMillis((long) (budget * 1000)));
+                    int checkEvery = 10;
+                    if (variant.startsWith("mb")) {
+                        double fraction = Double.parseDouble(variant.substring(2));
+                        completion.miniBatch(fraction);
+                        checkEvery = (int) Math.max(1, Math.round(5 / fraction)); // a full pass every ~5 steps' worth of entries
+                    } else if (variant.startsWith("local")) {
+                        int steps = Integer.parseInt(variant.substring(5));
+                        completion.localSteps(steps);
+                        checkEvery = steps * (10 / java.math.BigInteger.valueOf(10).gcd(java.math.BigInteger.valueOf(steps)).intValue());
+                    } else if (!variant.equals("full")) {
+                        throw new IllegalArgumentException("a variant is full, mbF or localS, got " + variant);
+                    }
+                    completion.checkEvery(checkEvery);
+                    try (SparkCompletionResult result = completion.fit()) {
+                        SparkReport report = result.report();
+                        StringBuilder lines = new StringBuilder();
+                        double[] bestBy = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+                        double best = Double.POSITIVE_INFINITY;
+                        for (SparkReport.Check c : report.history()) {
+                            double train = Math.sqrt(c.trainLoss()) * report.scale(), held = Math.sqrt(c.validationLoss()) * report.scale();
+                            lines.append(String.format(Locale.ROOT, "%s,%g,%d,%.3f,%.5f,%.5f%n", variant, rate, c.step(), c.seconds(), train,
+                                    held));
+                            best = Math.min(best, held);
+                            for (int q = 0; q < 3; q++) {
+                                if (c.seconds() <= budget * (q + 1) / 4.0 || q == 2) {
+                                    bestBy[q] = Math.min(bestBy[q], held);
+                                }
+                            }
+                        }
+                        if (csv != null) {
+                            Files.writeString(csv, lines, StandardOpenOption.APPEND);
+                        }
+                        double perStep = report.fitSeconds() / Math.max(1, report.steps());
+                        String line = String.format(Locale.ROOT, "%s lr %g: %d steps in %.1f s (%.4f s/step, checks every %d), "
+                                        + "best held-out RMSE by %.0f s %.4f, by %.0f s %.4f, by %.0f s %.4f; final %.4f",
+                                variant, rate, report.steps(), report.fitSeconds(), perStep, checkEvery, budget / 4, bestBy[0], budget / 2,
+                                bestBy[1], budget, bestBy[2], report.validationRmse());
+                        System.err.println(line);
+                        if (best < bestFinal) {
+                            bestFinal = best;
+                            bestLine = line;
+                        }
+                    }
+                }
+                summary.add(bestLine);
+            }
+        } finally {
+            spark.stop();
+        }
+        System.out.println("best learning rate per variant (lowest held-out RMSE within the budget):");
+        summary.forEach(System.out::println);
     }
 
     static double median(double[] t) {

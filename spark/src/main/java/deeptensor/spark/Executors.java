@@ -4,6 +4,8 @@ import deeptensor.internal.model.Models;
 import deeptensor.internal.model.Batch;
 import deeptensor.internal.model.Evaluation;
 import deeptensor.internal.model.Model;
+import deeptensor.internal.train.Optimizer;
+import deeptensor.internal.train.OptimizerState;
 import deeptensor.tensor.Coordinates;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
@@ -39,6 +41,7 @@ final class Executors {
 
     private static final ConcurrentHashMap<Key, Part> PARTS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, ConcurrentLinkedDeque<Model>> MODELS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, ConcurrentLinkedDeque<OptimizerState>> STATES = new ConcurrentHashMap<>();
     private static final Deque<String> RECENT = new ArrayDeque<>();
 
     private Executors() {
@@ -139,6 +142,12 @@ final class Executors {
                 model.close();
             }
         }
+        ConcurrentLinkedDeque<OptimizerState> states = STATES.remove(fit);
+        if (states != null) {
+            for (OptimizerState state; (state = states.poll()) != null; ) {
+                state.close();
+            }
+        }
     }
 
     /** Forgets (and releases) the cached part of one partition, as when an executor is lost. For the fault tests. */
@@ -232,6 +241,196 @@ final class Executors {
             }
         } finally {
             giveBack(fit, model);
+        }
+        return sums;
+    }
+
+    private static void load(Model model, double[] sent, int size) {
+        MemorySegment values = model.parameters().values().segment();
+        if (values.byteSize() != (long) size * Double.BYTES) {
+            throw new IllegalStateException("the executor's model has " + values.byteSize() / Double.BYTES
+                    + " parameters, the driver sent " + size);
+        }
+        MemorySegment.copy(sent, 0, values, D, 0, size);
+    }
+
+    /** Adds {@code weight} times the model's gradients to {@code sums.gradient}. */
+    private static void addGradient(Model model, double weight, int size, StepSums sums) {
+        if (sums.gradient == null) {
+            sums.gradient = new double[size];
+        }
+        double[] g = sums.gradient;
+        MemorySegment grads = model.parameters().gradients().segment();
+        for (int i = 0; i < size; i++) {
+            g[i] += weight * grads.getAtIndex(D, i);
+        }
+    }
+
+    private static void addValidation(Model model, Part part, StepSums sums) {
+        if (part.validation != null) {
+            int m = part.validation.size();
+            sums.validationSquares += model.loss(part.validation) * m;
+            sums.validationCount += m;
+        }
+    }
+
+    /** The SplitMix64 finalizer. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Whether the entry at row-major position {@code offset} is in the mini-batch of {@code step}:
+     * a uniform number in [0, 1) from a hash of the position, the seed and the step, below
+     * {@code fraction}. The same on every executor and for every partitioning.
+     */
+    static boolean inBatch(long offset, long stepKey, double fraction) {
+        return (mix(offset * 0x9E3779B97F4A7C15L + stepKey) >>> 11) * 0x1.0p-53 < fraction;
+    }
+
+    static long stepKey(long seed, long step) {
+        return mix(seed + mix(step + 0x632BE59BD9B4E019L));
+    }
+
+    /**
+     * Mini-batch: adds the gradient of the loss over this partition's share of the step's sample
+     * (times the share's size) and its squared errors to {@code sums}; with {@code fullLoss} also
+     * the training loss over every entry, with {@code validation} the validation loss.
+     */
+    static StepSums sampled(String fit, ModelRecipe recipe, int[] dims, double scale, EntryBlock block, double[] parameters,
+                            double fraction, long seed, long step, boolean fullLoss, boolean validation, StepSums sums) {
+        Shape shape = Shape.of(dims);
+        Part part = part(fit, shape, block, scale);
+        Model model = borrow(fit, recipe, shape);
+        try {
+            synchronized (part) {
+                load(model, parameters, parameters.length);
+                if (part.train != null) {
+                    int order = dims.length, m = part.train.size();
+                    int[] indexes = block.trainIndexes();
+                    int[] chosen = new int[m];
+                    int k = 0;
+                    long key = stepKey(seed, step);
+                    for (int e = 0; e < m; e++) {
+                        long offset = 0;
+                        for (int n = 0; n < order; n++) {
+                            offset = offset * dims[n] + indexes[e * order + n];
+                        }
+                        if (inBatch(offset, key, fraction)) {
+                            chosen[k++] = e;
+                        }
+                    }
+                    if (k > 0) {
+                        int[] flat = new int[k * order];
+                        double[] targets = new double[k];
+                        for (int j = 0; j < k; j++) {
+                            System.arraycopy(indexes, chosen[j] * order, flat, j * order, order);
+                            targets[j] = part.trainValues.getFlat(chosen[j]);
+                        }
+                        try (Coordinates at = Coordinates.of(shape, flat);
+                             Tensor y = Tensor.of(targets, k);
+                             Batch batch = new Batch(at, y)) {
+                            double loss = model.lossAndGradient(batch);
+                            sums.batchSquares += loss * k;
+                            sums.batchCount += k;
+                            addGradient(model, k, parameters.length, sums);
+                        }
+                    }
+                    if (fullLoss) {
+                        sums.trainSquares += model.loss(part.train) * m;
+                        sums.trainCount += m;
+                    }
+                }
+                if (validation) {
+                    addValidation(model, part, sums);
+                }
+            }
+        } finally {
+            giveBack(fit, model);
+        }
+        return sums;
+    }
+
+    private static OptimizerState borrowState(String fit, double learningRate, int size) {
+        OptimizerState state = STATES.computeIfAbsent(fit, f -> new ConcurrentLinkedDeque<>()).poll();
+        return state != null ? state : OptimizerState.start(Optimizer.adam(learningRate), size);
+    }
+
+    private static void giveBackState(String fit, OptimizerState state) {
+        ConcurrentLinkedDeque<OptimizerState> pool = STATES.get(fit);
+        if (pool == null) {
+            state.close();
+        } else {
+            pool.push(state);
+        }
+    }
+
+    /**
+     * Local SGD: from the broadcast parameters and Adam state ({@code sent}: parameters, then each
+     * optimizer vector, then the optimizer's scalars; {@code optimizerStep} its step count), runs
+     * {@code rounds} Adam steps on this partition's training entries and adds the result, times the
+     * partition's entry count, to {@code sums.gradient} (same layout as {@code sent}). The training
+     * and validation losses added are those at the broadcast parameters.
+     */
+    static StepSums localRound(String fit, ModelRecipe recipe, int[] dims, double scale, EntryBlock block, double[] sent, int size,
+                               double learningRate, long optimizerStep, int rounds, boolean validation, StepSums sums) {
+        Shape shape = Shape.of(dims);
+        Part part = part(fit, shape, block, scale);
+        Model model = borrow(fit, recipe, shape);
+        OptimizerState state = borrowState(fit, learningRate, size);
+        try {
+            synchronized (part) {
+                load(model, sent, size);
+                if (validation) {
+                    addValidation(model, part, sums);
+                }
+                if (part.train != null) {
+                    int m = part.train.size();
+                    Tensor[] vectors = state.vectors();
+                    int at = size;
+                    for (Tensor vector : vectors) {
+                        MemorySegment.copy(sent, at, vector.segment(), D, 0, size);
+                        at += size;
+                    }
+                    state.restore(optimizerStep, java.util.Arrays.copyOfRange(sent, at, sent.length));
+                    Tensor values = model.parameters().values(), gradients = model.parameters().gradients();
+                    for (int k = 0; k < rounds; k++) {
+                        double loss = model.lossAndGradient(part.train);
+                        if (k == 0) {
+                            sums.trainSquares += loss * m;
+                            sums.trainCount += m;
+                            sums.batchSquares += loss * m;
+                            sums.batchCount += m;
+                        }
+                        state.step(values, gradients);
+                    }
+                    if (sums.gradient == null) {
+                        sums.gradient = new double[sent.length];
+                    }
+                    double[] g = sums.gradient;
+                    MemorySegment v = values.segment();
+                    for (int i = 0; i < size; i++) {
+                        g[i] += m * v.getAtIndex(D, i);
+                    }
+                    at = size;
+                    for (Tensor vector : vectors) {
+                        MemorySegment w = vector.segment();
+                        for (int i = 0; i < size; i++) {
+                            g[at + i] += m * w.getAtIndex(D, i);
+                        }
+                        at += size;
+                    }
+                    double[] scalars = state.scalars();
+                    for (int k = 0; k < scalars.length; k++) {
+                        g[at + k] += m * scalars[k];
+                    }
+                }
+            }
+        } finally {
+            giveBack(fit, model);
+            giveBackState(fit, state);
         }
         return sums;
     }

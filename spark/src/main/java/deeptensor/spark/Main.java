@@ -23,11 +23,14 @@ import org.apache.spark.sql.SparkSession;
  *          [--index-base 0|1] --model cp|tucker|tt [--rank R | --ranks r1,r2,…] [--depth L]
  *          [--lr X] [--init-scale S] [--steps N] [--seed S] [--validation F]
  *          [--patience P] [--check-every K] [--partitions P] [--save-model FILE.dtm]
- *          [--predict ENTRIES --output OUT.parquet]
+ *          [--predict ENTRIES --output OUT.parquet] [--report FILE]
+ *          [--checkpoint FILE [--checkpoint-every N]] [--resume FILE] [--mini-batch F | --local-steps S]
  * bench    see {@link Bench}: a synthetic tensor generated in the job, local path, Spark or ALS
  * plot     --csv FILE --svg FILE: per-step time against entries
  * </pre>
  * CSV input needs a header line; its index columns count from {@code --index-base} (default 0).
+ * Bad input (options, files, a checkpoint of another model) ends the job with a one-line message on
+ * standard error and exit status 2.
  */
 public final class Main {
 
@@ -39,12 +42,17 @@ public final class Main {
             System.out.println("usage: complete … | bench … | plot … (see the class comment of deeptensor.spark.Main or docs/spark.md)");
             return;
         }
-        Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
-        switch (args[0]) {
-            case "complete" -> complete(options);
-            case "bench" -> Bench.run(options);
-            case "plot" -> Bench.plot(Path.of(required(options, "csv")), Path.of(required(options, "svg")));
-            default -> throw new IllegalArgumentException("unknown command " + args[0] + ": complete, bench or plot");
+        try {
+            Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+            switch (args[0]) {
+                case "complete" -> complete(options);
+                case "bench" -> Bench.run(options);
+                case "plot" -> Bench.plot(Path.of(required(options, "csv")), Path.of(required(options, "svg")));
+                default -> throw new IllegalArgumentException("unknown command " + args[0] + ": complete, bench or plot");
+            }
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException bad) {
+            System.err.println("deeptensor-spark " + args[0] + ": " + bad.getMessage());
+            System.exit(2);
         }
     }
 
@@ -125,6 +133,20 @@ public final class Main {
             }
             if (options.containsKey("partitions")) {
                 completion.partitions(Integer.parseInt(options.get("partitions")));
+            }
+            if (options.containsKey("checkpoint")) {
+                completion.checkpoint(Path.of(options.get("checkpoint")), Long.parseLong(options.getOrDefault("checkpoint-every", "0")));
+            } else if (options.containsKey("checkpoint-every")) {
+                throw new IllegalArgumentException("--checkpoint-every needs --checkpoint FILE");
+            }
+            if (options.containsKey("resume")) {
+                completion.resumeFrom(Path.of(options.get("resume")));
+            }
+            if (options.containsKey("mini-batch")) {
+                completion.miniBatch(Double.parseDouble(options.get("mini-batch")));
+            }
+            if (options.containsKey("local-steps")) {
+                completion.localSteps(Integer.parseInt(options.get("local-steps")));
             }
             completion.listener(p -> {
                 if (p.step() % 50 == 0) {

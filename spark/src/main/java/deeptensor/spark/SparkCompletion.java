@@ -10,12 +10,14 @@ import deeptensor.internal.model.Model;
 import deeptensor.model.ModelSpec;
 import deeptensor.tensor.Shape;
 import deeptensor.tensor.Tensor;
+import deeptensor.internal.train.Checkpoint;
 import deeptensor.internal.train.Initializer;
 import deeptensor.internal.train.Optimizer;
 import deeptensor.internal.train.OptimizerState;
 import deeptensor.train.StopReason;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,6 +76,13 @@ import org.apache.spark.storage.StorageLevel;
  * (about 1e-16 relative per step), not bit for bit. A task that fails is run again by Spark; the
  * partition it reads is recomputed from its lineage if its cached block was lost, and every cache on
  * the executors is rebuilt from it, so the result does not depend on failures.
+ *
+ * <h2>Checkpoints and variants</h2>
+ * {@link #checkpoint} writes the driver's state (parameters, optimizer state, step) in the local
+ * path's checkpoint format and {@link #resumeFrom} continues from it, with the local path's rules
+ * (the early-stopping bookkeeping starts afresh). {@link #miniBatch} and {@link #localSteps} are
+ * the mini-batch and local-SGD variants; full batch is the default (docs/spark.md has the
+ * measurement behind that choice).
  */
 public final class SparkCompletion {
 
@@ -97,6 +106,12 @@ public final class SparkCompletion {
     private int treeDepth = 2;
     private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK();
     private Consumer<Progress> listener;
+    private Path checkpoint;
+    private long checkpointEvery;
+    private Path resumeFrom;
+    private boolean miniBatch;
+    private double batchFraction = 1;
+    private int localSteps = 1;
     // For the fault tests: a task that fails on its first attempt, and a hook between steps.
     private long failStep = -1;
     private int failPartition = -1;
@@ -271,6 +286,66 @@ public final class SparkCompletion {
         return this;
     }
 
+    /**
+     * Writes a checkpoint of the driver's state (the local path's {@code Checkpoint} format: model
+     * and optimizer descriptions, step, parameters, optimizer state, CRC32C checksums) to {@code file}
+     * every {@code every} steps (0: only at the end) and when the fit stops, unless it diverged. The
+     * file is replaced atomically. As in the local path, the state saved at the end is where the
+     * optimization stopped, before the best validation state is restored.
+     */
+    public SparkCompletion checkpoint(Path file, long every) {
+        if (every < 0) {
+            throw new IllegalArgumentException("the checkpoint interval must not be negative, got " + every);
+        }
+        this.checkpoint = Objects.requireNonNull(file, "checkpoint file");
+        this.checkpointEvery = every;
+        return this;
+    }
+
+    /**
+     * Starts from a checkpoint written by a fit of the same model and optimizer settings (refused
+     * otherwise, and when the file is corrupt or truncated). The step count, the parameters and the
+     * optimizer's moments continue from the file; as in the local path, the early-stopping
+     * bookkeeping (best validation loss and its state, checks without improvement) and the
+     * last-good state for divergence start afresh from the checkpoint's state. Without validation a
+     * resumed fit ends where the uninterrupted fit ends.
+     */
+    public SparkCompletion resumeFrom(Path file) {
+        this.resumeFrom = Objects.requireNonNull(file, "checkpoint file");
+        return this;
+    }
+
+    /**
+     * Mini-batch steps: each step's gradient is the mean over a sample of the training entries, each
+     * entry taken with probability {@code fraction}, decided by a hash of its position, the seed and
+     * the step (so the sample does not depend on partitioning). Checks still measure the training
+     * loss on every entry. Without this setting (the default) every step is full batch; 1 takes
+     * every entry into every sample, so it makes the same steps as full batch, by the sampling code.
+     */
+    public SparkCompletion miniBatch(double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("the mini-batch fraction must be in (0, 1], got " + fraction);
+        }
+        this.miniBatch = true;
+        this.batchFraction = fraction;
+        return this;
+    }
+
+    /**
+     * Local SGD: each round, every partition runs {@code steps} optimizer steps on its own entries,
+     * starting from the broadcast parameters and optimizer state, and the driver averages the
+     * partitions' parameters and optimizer states (weighted by their entry counts). A round counts as
+     * {@code steps} steps; {@link #checkEvery} and the checkpoint interval must be multiples of it.
+     * 1 (default) is full batch.
+     */
+    public SparkCompletion localSteps(int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("local SGD needs at least 1 local step per round, got " + steps);
+        }
+        this.localSteps = steps;
+        return this;
+    }
+
     /** Called on the driver after every step. */
     public SparkCompletion listener(Consumer<Progress> listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -312,60 +387,73 @@ public final class SparkCompletion {
             throw new IllegalStateException("choose a model with model(…): the default recipe (cross-validated ridge Tucker) "
                     + "runs only on one machine, with deeptensor.Completion");
         }
+        if (miniBatch && localSteps > 1) {
+            throw new IllegalStateException("choose mini-batch steps (miniBatch) or local SGD (localSteps), not both");
+        }
+        if (localSteps > 1 && checkEvery % localSteps != 0) {
+            throw new IllegalStateException("with local SGD the check interval (" + checkEvery + ") must be a multiple of the local steps ("
+                    + localSteps + ")");
+        }
+        if (localSteps > 1 && checkpointEvery % localSteps != 0) {
+            throw new IllegalStateException("with local SGD the checkpoint interval (" + checkpointEvery
+                    + ") must be a multiple of the local steps (" + localSteps + ")");
+        }
         long prepareStart = System.nanoTime();
         SplittableRandom seeds = new SplittableRandom(seed);
-        long initSeed = seeds.nextLong(), splitSeed = seeds.nextLong();
+        long initSeed = seeds.nextLong(), splitSeed = seeds.nextLong(), sampleSeed = seeds.nextLong();
         ModelRecipe recipe = ModelRecipe.of(spec, shape);
         int[] dims = shape.dims();
-        String fit = UUID.randomUUID().toString();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(observed.sparkSession().sparkContext());
-        int parts = partitions > 0 ? partitions : jsc.defaultParallelism();
-
-        JavaRDD<EntryBlock> blocks = pack(dims, parts, splitSeed);
-        blocks.persist(storageLevel);
-        try {
-            // Pass 1: counts and the largest magnitude (also materializes the cache).
-            double[] first = blocks.map(b -> {
-                double largest = 0;
-                for (double v : b.trainValues()) {
-                    largest = Math.max(largest, Math.abs(v));
-                }
-                for (double v : b.validationValues()) {
-                    largest = Math.max(largest, Math.abs(v));
-                }
-                return new double[] {b.trainCount(), b.validationCount(), largest};
-            }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], Math.max(a[2], b[2])});
-            long trainCount = (long) first[0], validationCount = (long) first[1];
-            double largest = first[2];
-            if (trainCount + validationCount == 0) {
-                throw new IllegalArgumentException("nothing is observed: a completion needs at least one observed entry of " + shape);
-            }
-            if (trainCount == 0) {
-                throw new IllegalArgumentException("holding out " + validationCount + " of " + validationCount
-                        + " observed entries leaves none to train on; lower the validation fraction or observe more entries");
-            }
-            // Pass 2: the root-mean-square, scaled by the largest magnitude as the local path computes it.
-            double scale = 1;
-            if (largest > 0) {
-                double sum = blocks.map(b -> {
-                    double s = 0;
+        // The model and the optimizer state first, so that a checkpoint that does not fit is refused
+        // before any Spark job runs.
+        try (Model model = Models.build(spec, shape);
+             OptimizerState state = OptimizerState.start(optimizer, model.parameters().size())) {
+            Initializer.endToEndWithRms(model, initScale).initialize(model, initSeed);
+            long startStep = resumeFrom == null ? 0 : Checkpoint.read(resumeFrom, model, state);
+            String fit = UUID.randomUUID().toString();
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(observed.sparkSession().sparkContext());
+            int parts = partitions > 0 ? partitions : jsc.defaultParallelism();
+            JavaRDD<EntryBlock> blocks = pack(dims, parts, splitSeed);
+            blocks.persist(storageLevel);
+            try {
+                // Pass 1: counts and the largest magnitude (also materializes the cache).
+                double[] first = blocks.map(b -> {
+                    double largest = 0;
                     for (double v : b.trainValues()) {
-                        double u = v / largest;
-                        s += u * u;
+                        largest = Math.max(largest, Math.abs(v));
                     }
                     for (double v : b.validationValues()) {
-                        double u = v / largest;
-                        s += u * u;
+                        largest = Math.max(largest, Math.abs(v));
                     }
-                    return s;
-                }).reduce(Double::sum);
-                scale = largest * Math.sqrt(sum / (trainCount + validationCount));
-            }
-            double prepareSeconds = (System.nanoTime() - prepareStart) * 1e-9;
-            try (Model model = Models.build(spec, shape)) {
-                Initializer init = Initializer.endToEndWithRms(model, initScale);
-                init.initialize(model, initSeed);
-                Loop loop = new Loop(jsc, blocks, recipe, dims, fit, scale, model, trainCount, validationCount > 0);
+                    return new double[] {b.trainCount(), b.validationCount(), largest};
+                }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], Math.max(a[2], b[2])});
+                long trainCount = (long) first[0], validationCount = (long) first[1];
+                double largest = first[2];
+                if (trainCount + validationCount == 0) {
+                    throw new IllegalArgumentException("nothing is observed: a completion needs at least one observed entry of " + shape);
+                }
+                if (trainCount == 0) {
+                    throw new IllegalArgumentException("holding out " + validationCount + " of " + validationCount
+                            + " observed entries leaves none to train on; lower the validation fraction or observe more entries");
+                }
+                // Pass 2: the root-mean-square, scaled by the largest magnitude as the local path computes it.
+                double scale = 1;
+                if (largest > 0) {
+                    double sum = blocks.map(b -> {
+                        double s = 0;
+                        for (double v : b.trainValues()) {
+                            double u = v / largest;
+                            s += u * u;
+                        }
+                        for (double v : b.validationValues()) {
+                            double u = v / largest;
+                            s += u * u;
+                        }
+                        return s;
+                    }).reduce(Double::sum);
+                    scale = largest * Math.sqrt(sum / (trainCount + validationCount));
+                }
+                double prepareSeconds = (System.nanoTime() - prepareStart) * 1e-9;
+                Loop loop = new Loop(jsc, blocks, recipe, dims, fit, scale, model, state, startStep, sampleSeed, validationCount > 0);
                 SparkReport partial = loop.run();
                 SparkReport report = new SparkReport(model.describe(), trainCount, validationCount, blocks.getNumPartitions(), scale,
                         partial.steps(),
@@ -373,10 +461,10 @@ public final class SparkCompletion {
                         Math.sqrt(partial.trainLoss()) * scale, Math.sqrt(partial.validationLoss()) * scale, prepareSeconds,
                         partial.fitSeconds(), partial.stepSeconds(), partial.history());
                 return new SparkCompletionResult(served(model, scale), report);
+            } finally {
+                blocks.unpersist(false);
+                release(blocks, fit);
             }
-        } finally {
-            blocks.unpersist(false);
-            release(blocks, fit);
         }
     }
 
@@ -465,13 +553,14 @@ public final class SparkCompletion {
         private final String fit;
         private final double scale;
         private final Model model;
-        private final long trainCount;
+        private final OptimizerState state;
+        private final long startStep;
+        private final long sampleSeed;
         private final boolean validation;
         private final int size;
-        private final double[] parameters;
 
         Loop(JavaSparkContext jsc, JavaRDD<EntryBlock> blocks, ModelRecipe recipe, int[] dims, String fit, double scale, Model model,
-             long trainCount, boolean validation) {
+             OptimizerState state, long startStep, long sampleSeed, boolean validation) {
             this.jsc = jsc;
             this.blocks = blocks;
             this.recipe = recipe;
@@ -479,16 +568,33 @@ public final class SparkCompletion {
             this.fit = fit;
             this.scale = scale;
             this.model = model;
-            this.trainCount = trainCount;
+            this.state = state;
+            this.startStep = startStep;
+            this.sampleSeed = sampleSeed;
             this.validation = validation;
             this.size = model.parameters().size();
-            this.parameters = new double[size];
         }
 
-        /** One pass over every partition at the model's current parameters. */
-        private StepSums pass(long step, boolean gradient, boolean withValidation) {
-            MemorySegment.copy(model.parameters().values().segment(), D, 0, parameters, 0, size);
-            Broadcast<double[]> broadcast = jsc.broadcast(parameters.clone());
+        /**
+         * One pass over every partition at the model's current parameters (and, for local SGD, the
+         * optimizer's current state). {@code rounds} local steps for local SGD, a gradient on the
+         * step's sample for mini-batches, a gradient on every training entry otherwise; no gradient
+         * when {@code gradient} is false. {@code fullLoss}: also the training loss on every entry.
+         */
+        private StepSums pass(long step, boolean gradient, boolean fullLoss, boolean withValidation, int rounds) {
+            boolean local = gradient && localSteps > 1;
+            double[] sent = new double[local ? size * (1 + state.vectors().length) + state.scalars().length : size];
+            MemorySegment.copy(model.parameters().values().segment(), D, 0, sent, 0, size);
+            if (local) {
+                int at = size;
+                for (Tensor vector : state.vectors()) {
+                    MemorySegment.copy(vector.segment(), D, 0, sent, at, size);
+                    at += size;
+                }
+                double[] scalars = state.scalars();
+                System.arraycopy(scalars, 0, sent, at, scalars.length);
+            }
+            Broadcast<double[]> broadcast = jsc.broadcast(sent);
             try {
                 String fitId = fit;
                 ModelRecipe r = recipe;
@@ -496,6 +602,12 @@ public final class SparkCompletion {
                 double s = scale;
                 long failAt = failStep;
                 int failIn = failPartition;
+                int n = size;
+                boolean sample = gradient && miniBatch;
+                double fraction = batchFraction;
+                long sampleKey = sampleSeed;
+                double rate = optimizer.learningRate();
+                long optimizerStep = state.step();
                 return blocks.treeAggregate(new StepSums(), (sums, block) -> {
                     if (step == failAt && block.partition() == failIn) {
                         TaskContext task = TaskContext.get();
@@ -503,6 +615,14 @@ public final class SparkCompletion {
                             Executors.forget(fitId, block.partition());
                             throw new IllegalStateException("injected failure: partition " + failIn + " at step " + failAt);
                         }
+                    }
+                    if (local) {
+                        return Executors.localRound(fitId, r, d, s, block, broadcast.value(), n, rate, optimizerStep, rounds,
+                                withValidation, sums);
+                    }
+                    if (sample) {
+                        return Executors.sampled(fitId, r, d, s, block, broadcast.value(), fraction, sampleKey, step, fullLoss,
+                                withValidation, sums);
                     }
                     return Executors.evaluate(fitId, r, d, s, block, broadcast.value(), gradient, withValidation, sums);
                 }, StepSums::add, treeDepth);
@@ -514,37 +634,41 @@ public final class SparkCompletion {
         SparkReport run() {
             long start = System.nanoTime();
             long deadline = maxTime == null ? Long.MAX_VALUE : start + Math.min(maxTime.toNanos(), Long.MAX_VALUE / 4);
-            OptimizerState state = OptimizerState.start(optimizer, size);
-            OptimizerState goodState = OptimizerState.start(optimizer, size);
-            OptimizerState bestState = OptimizerState.start(optimizer, size);
-            try {
+            try (OptimizerState goodState = OptimizerState.start(optimizer, size);
+                 OptimizerState bestState = OptimizerState.start(optimizer, size)) {
                 Tensor values = model.parameters().values(), gradients = model.parameters().gradients();
                 double[] lastGood = new double[size], best = new double[size];
-                long lastGoodStep = -1, bestStep = -1;
+                long lastGoodStep, bestStep = -1;
                 double lastGoodLoss = Double.NaN, bestValidation = Double.POSITIVE_INFINITY;
                 copyOut(values, lastGood);
                 state.copyTo(goodState);
-                lastGoodStep = 0;
+                lastGoodStep = startStep;
                 int checksSinceBest = 0;
                 double firstLoss = Double.NaN;
                 List<SparkReport.Check> history = new ArrayList<>();
                 List<Double> stepTimes = new ArrayList<>();
                 StopReason reason = StopReason.MAX_STEPS;
                 String message = null;
-                long step = 0;
+                long step = startStep;
                 double trainLoss = Double.NaN, validationLoss = Double.NaN;
                 boolean lossesCurrent = false;
                 int usePatience = validation ? patience : 0;
+                boolean sampled = miniBatch;
                 while (true) {
                     long stepStart = System.nanoTime();
                     boolean check = step > 0 && step % checkEvery == 0;
                     boolean stopping = step >= maxSteps || Thread.currentThread().isInterrupted() || System.nanoTime() > deadline;
-                    StepSums sums = pass(step, !stopping, validation && (check || stopping));
-                    trainLoss = sums.trainSquares / sums.trainCount;
+                    // Local SGD rounds end at multiples of the local steps (a resumed fit realigns) and at the step budget.
+                    int rounds = stopping ? 0 : (int) Math.min(localSteps - step % localSteps, maxSteps - step);
+                    StepSums sums = pass(step, !stopping, check || stopping, validation && (check || stopping), rounds);
+                    trainLoss = sums.trainCount > 0 ? sums.trainSquares / sums.trainCount : Double.NaN;
                     validationLoss = sums.validationCount > 0 ? sums.validationSquares / sums.validationCount : Double.NaN;
+                    // The loss of the entries the gradient came from: every training entry, or the step's sample.
+                    double stepLoss = stopping || !sampled ? trainLoss
+                            : sums.batchCount > 0 ? sums.batchSquares / sums.batchCount : 0;
                     lossesCurrent = true;
                     if (check) {
-                        history.add(new SparkReport.Check(step, trainLoss, validationLoss));
+                        history.add(new SparkReport.Check(step, trainLoss, validationLoss, (System.nanoTime() - start) * 1e-9));
                         if (diverged(trainLoss, firstLoss)) {
                             reason = StopReason.DIVERGED;
                             message = divergence(step, trainLoss, lastGoodStep);
@@ -593,34 +717,56 @@ public final class SparkCompletion {
                         break;
                     }
                     if (Double.isNaN(firstLoss)) {
-                        firstLoss = trainLoss;
+                        firstLoss = stepLoss;
                     }
-                    if (diverged(trainLoss, firstLoss)) {
+                    if (diverged(stepLoss, firstLoss)) {
                         reason = StopReason.DIVERGED;
-                        message = divergence(step, trainLoss, lastGoodStep);
+                        message = divergence(step, stepLoss, lastGoodStep);
                         restore(values, lastGood, goodState, state);
                         lossesCurrent = false;
                         break;
                     }
-                    if (trainLoss <= lossTolerance) {
+                    if (!sampled && trainLoss <= lossTolerance) {
                         reason = StopReason.TOLERANCE;
                         message = "the training loss " + trainLoss + " reached the tolerance " + lossTolerance + " at step " + step;
                         break;
                     }
-                    MemorySegment g = gradients.segment();
-                    double[] summed = sums.gradient;
-                    for (int i = 0; i < size; i++) {
-                        g.setAtIndex(D, i, summed[i] / trainCount);
+                    if (checkpoint != null && checkpointEvery > 0 && step > startStep && step % checkpointEvery == 0) {
+                        Checkpoint.write(checkpoint, model, state, step);
                     }
-                    state.step(values, gradients);
-                    step++;
+                    if (localSteps > 1) {
+                        average(sums, values);
+                        state.restore(step + rounds, averagedScalars(sums));
+                        step += rounds;
+                    } else {
+                        MemorySegment g = gradients.segment();
+                        double[] summed = sums.gradient;
+                        double count = sampled ? sums.batchCount : sums.trainCount;
+                        for (int i = 0; i < size; i++) {
+                            g.setAtIndex(D, i, summed == null || count == 0 ? 0 : summed[i] / count);
+                        }
+                        state.step(values, gradients);
+                        step++;
+                    }
                     double seconds = (System.nanoTime() - stepStart) * 1e-9;
                     stepTimes.add(seconds);
                     if (stepHook != null) {
                         stepHook.afterStep(step, fit, blocks.id());
                     }
                     if (listener != null) {
-                        listener.accept(new Progress(step, trainLoss, seconds));
+                        listener.accept(new Progress(step, stepLoss, seconds));
+                    }
+                }
+                // As in the local path: the checkpoint holds where the optimization stopped, written
+                // before the best validation state is restored; none after a divergence.
+                if (checkpoint != null && reason != StopReason.DIVERGED) {
+                    boolean interrupted = Thread.interrupted(); // file channels refuse to work on an interrupted thread
+                    try {
+                        Checkpoint.write(checkpoint, model, state, step);
+                    } finally {
+                        if (interrupted) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
                 }
                 if (validation && reason != StopReason.DIVERGED && bestStep >= 0) {
@@ -628,18 +774,41 @@ public final class SparkCompletion {
                     lossesCurrent = lossesCurrent && bestStep == step;
                 }
                 if (!lossesCurrent) {
-                    StepSums sums = pass(-1, false, validation);
+                    StepSums sums = pass(-1, false, true, validation, 0);
                     trainLoss = sums.trainSquares / sums.trainCount;
                     validationLoss = sums.validationCount > 0 ? sums.validationSquares / sums.validationCount : Double.NaN;
                 }
                 double[] times = stepTimes.stream().mapToDouble(Double::doubleValue).toArray();
                 return new SparkReport(null, 0, 0, 0, scale, step, reason, message, trainLoss, validationLoss, Double.NaN, Double.NaN,
                         0, (System.nanoTime() - start) * 1e-9, times, List.copyOf(history));
-            } finally {
-                state.close();
-                goodState.close();
-                bestState.close();
             }
+        }
+
+        /** Local SGD: the partitions' parameters and optimizer vectors, averaged by entry count, into the driver's state. */
+        private void average(StepSums sums, Tensor values) {
+            double[] summed = sums.gradient;
+            double count = sums.batchCount;
+            MemorySegment target = values.segment();
+            for (int i = 0; i < size; i++) {
+                target.setAtIndex(D, i, summed[i] / count);
+            }
+            int at = size;
+            for (Tensor vector : state.vectors()) {
+                MemorySegment v = vector.segment();
+                for (int i = 0; i < size; i++) {
+                    v.setAtIndex(D, i, summed[at + i] / count);
+                }
+                at += size;
+            }
+        }
+
+        private double[] averagedScalars(StepSums sums) {
+            double[] scalars = state.scalars();
+            int at = size * (1 + state.vectors().length);
+            for (int k = 0; k < scalars.length; k++) {
+                scalars[k] = sums.gradient[at + k] / sums.batchCount;
+            }
+            return scalars;
         }
 
         private boolean diverged(double loss, double firstLoss) {

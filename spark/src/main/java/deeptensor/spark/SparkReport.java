@@ -22,15 +22,15 @@ import java.util.List;
  * @param prepareSeconds time to partition, cache and scale the entries
  * @param fitSeconds     time of the optimization loop
  * @param stepSeconds    the wall time of every step (one pass over the entries plus the update)
- * @param history        the checks: step, training and validation loss
+ * @param history        the checks: step, training and validation loss, time
  */
 public record SparkReport(String model, long trainEntries, long validationEntries, int partitions, double scale, long steps,
                           StopReason stopReason, String message, double trainLoss, double validationLoss, double trainRmse,
                           double validationRmse, double prepareSeconds, double fitSeconds, double[] stepSeconds,
                           List<Check> history) {
 
-    /** One check of the losses. */
-    public record Check(long step, double trainLoss, double validationLoss) {
+    /** One check of the losses, {@code seconds} after the optimization loop started. */
+    public record Check(long step, double trainLoss, double validationLoss, double seconds) {
     }
 
     /** The median time of one step, leaving out the first (which builds the executors' buffers), or NaN. */

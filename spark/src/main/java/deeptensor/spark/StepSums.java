@@ -15,7 +15,14 @@ final class StepSums implements Serializable {
     long trainCount;
     double validationSquares;
     long validationCount;
-    /** Σ_p m_p · ∇ℓ_p, or null before the first partition with a gradient. */
+    /** The squared errors and count of the entries the gradient was taken on (mini-batch: the step's sample; local SGD: all). */
+    double batchSquares;
+    long batchCount;
+    /**
+     * Σ_p m_p · ∇ℓ_p (m_p: the entries the partition's gradient was taken on), or null before the
+     * first partition with a gradient. For local SGD: Σ_p m_p · (parameters, optimizer vectors,
+     * optimizer scalars) of each partition after its local steps.
+     */
     double[] gradient;
 
     StepSums add(StepSums other) {
@@ -23,6 +30,8 @@ final class StepSums implements Serializable {
         trainCount += other.trainCount;
         validationSquares += other.validationSquares;
         validationCount += other.validationCount;
+        batchSquares += other.batchSquares;
+        batchCount += other.batchCount;
         if (other.gradient != null) {
             if (gradient == null) {
                 gradient = other.gradient;
